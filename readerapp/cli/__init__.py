@@ -1,0 +1,114 @@
+"""The `readerapp` command line. Light imports only: `readerapp search` must
+start fast, so each command imports what it needs when it runs."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+
+from readerapp import __version__
+
+# Command modules under readerapp.cli; each has register(subparsers) that sets func=run(args).
+COMMAND_MODULES = [
+    "readerapp.cli.library_cmds",
+]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit 2, as argparse does, without the usage dump
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n(see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="readerapp", description="Read, annotate, search and list research papers, offline.")
+    parser.add_argument("--version", action="version", version=f"readerapp {__version__}")
+    parser.add_argument("--library", metavar="PATH",
+                        help="library folder (default: $READERAPP_LIBRARY, the settings file, "
+                             "or a folder in the user's data directory)")
+    parser.add_argument("--debug", action="store_true", help="print log messages to stderr too")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def setup_logging(debug: bool) -> None:
+    from logging.handlers import RotatingFileHandler
+
+    from readerapp.core.paths import user_log_dir
+
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG if debug else logging.INFO)
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        log_dir = user_log_dir()
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(log_dir / "readerapp.log", maxBytes=2_000_000, backupCount=5,
+                                      encoding="utf-8")
+        handler.setFormatter(fmt)
+        root.addHandler(handler)
+    except OSError:
+        pass  # logging must never stop the app (read-only home, full disk)
+    if debug:
+        stream = logging.StreamHandler(sys.stderr)
+        stream.setFormatter(fmt)
+        root.addHandler(stream)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_logging(args.debug)
+    if not args.command:
+        # No command: start the GUI on the default library, as a desktop app would.
+        from readerapp.app import main as gui_main
+
+        return gui_main(["--library", args.library] if args.library else [])
+    from readerapp.core.errors import InvalidValue, ReaderError
+
+    try:
+        return args.func(args)
+    except InvalidValue as exc:
+        print(f"readerapp: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ReaderError as exc:
+        print(f"readerapp: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("readerapp: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `readerapp list | head`
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return EXIT_OK
+    except OSError as exc:
+        print(f"readerapp: error: {exc.strerror or exc}{': ' + exc.filename if exc.filename else ''}",
+              file=sys.stderr)
+        logging.getLogger(__name__).debug("OS error", exc_info=True)
+        return EXIT_FAILED
+    except Exception as exc:  # last resort: one line for the user, the traceback in the log
+        logging.getLogger(__name__).exception("unexpected error")
+        print(f"readerapp: unexpected error: {type(exc).__name__}: {exc} (details in the log)", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def open_library(args):
+    """The Library the command works on (--library, $READERAPP_LIBRARY, settings, default)."""
+    from readerapp.core.library import Library
+    from readerapp.core.paths import resolve_library_dir
+
+    return Library(resolve_library_dir(args.library))
+
+
+def print_json(data) -> None:
+    import json
+
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")

@@ -1,0 +1,139 @@
+"""SQLite plumbing: opening, pragmas, migrations.
+
+The library is a folder with two SQLite files:
+
+* ``library.sqlite3``: what users make (papers, files, sections, tags,
+  highlights, notes, links, settings). Backed up; never rebuilt.
+* ``index.sqlite3``: what can be rebuilt from the PDFs (page text, the FTS
+  index, chunks, vectors, the embedding queue). Attached as schema ``idx``.
+
+Each file has its own numbered migrations in ``db/library`` and ``db/index``,
+applied by ``PRAGMA user_version`` inside one exclusive transaction, rolled
+back whole on error. A file newer than this app is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from readerapp.core.errors import LibraryError, LibraryTooNew
+from readerapp.core.paths import migrations_dir
+
+log = logging.getLogger(__name__)
+
+LIBRARY_FILE = "library.sqlite3"
+INDEX_FILE = "index.sqlite3"
+BUSY_TIMEOUT_MS = 10_000
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    path: Path
+
+    def statements(self) -> list[str]:
+        return split_sql(self.path.read_text(encoding="utf-8"))
+
+
+def split_sql(script: str) -> list[str]:
+    """Split a script into complete statements (triggers with BEGIN..END stay whole).
+
+    ``Connection.executescript`` would COMMIT first, which breaks the
+    one-transaction promise of a migration, so statements run one by one.
+    """
+    statements: list[str] = []
+    buf = ""
+    for piece in script.split(";"):
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):
+            stmt = _strip_comments(buf).strip()
+            if stmt.rstrip(";").strip():
+                statements.append(stmt)
+            buf = ""
+    if _strip_comments(buf).strip(" \n\t;"):
+        raise LibraryError(f"incomplete SQL statement in migration: {buf.strip()[:60]}")
+    return statements
+
+
+def _strip_comments(sql: str) -> str:
+    return "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
+
+
+def migrations(kind: str) -> list[Migration]:
+    """Numbered migrations for 'library' or 'index', checked to be 1..N without gaps."""
+    folder = migrations_dir() / kind
+    found: list[Migration] = []
+    for path in sorted(folder.glob("*.sql")):
+        m = _MIGRATION_NAME.match(path.name)
+        if not m:
+            raise LibraryError(f"bad migration file name: {path.name}")
+        found.append(Migration(int(m.group(1)), path))
+    for expected, mig in enumerate(found, start=1):
+        if mig.version != expected:
+            raise LibraryError(f"migrations in {folder} are not numbered 1..N ({mig.path.name})")
+    return found
+
+
+def latest_version(kind: str) -> int:
+    migs = migrations(kind)
+    return migs[-1].version if migs else 0
+
+
+def connect(path: Path, *, synchronous: str = "NORMAL") -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), WAL, foreign keys on."""
+    conn = sqlite3.connect(
+        str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+    )
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if mode.lower() != "wal":
+        log.warning("could not switch %s to WAL (journal_mode=%s)", path, mode)
+    conn.execute(f"PRAGMA synchronous = {synchronous}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def user_version(conn: sqlite3.Connection, schema: str = "main") -> int:
+    return conn.execute(f"PRAGMA {schema}.user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection, kind: str, *, label: str, before_upgrade=None) -> tuple[int, int]:
+    """Bring the database behind `conn` to the newest schema of `kind`.
+
+    Returns (old_version, new_version). Raises LibraryTooNew for a newer file.
+    `before_upgrade(old_version)` runs before an existing database is changed
+    (used to take a backup).
+    """
+    migs = migrations(kind)
+    target = migs[-1].version if migs else 0
+    current = user_version(conn)
+    if current > target:
+        raise LibraryTooNew(
+            f"{label} was written by a newer readerapp (schema {current}, this app knows {target}); "
+            "update readerapp to open it"
+        )
+    if current == target:
+        return current, current
+    if current > 0 and before_upgrade is not None:
+        before_upgrade(current)
+    conn.execute("BEGIN EXCLUSIVE")
+    try:
+        for mig in migs:
+            if mig.version <= current:
+                continue
+            log.info("applying %s migration %s", kind, mig.path.name)
+            for stmt in mig.statements():
+                conn.execute(stmt)
+        conn.execute(f"PRAGMA user_version = {target}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return current, target

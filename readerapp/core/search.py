@@ -1,0 +1,203 @@
+"""Keyword search over the FTS5 index, with a small, forgiving query language.
+
+Honoured syntax (documented in the README):
+
+* ``"quoted phrase"``: words in this order (a quote without its partner is text);
+* ``atten*``: prefix of a word;
+* ``title:``, ``author:``, ``year:``, ``tag:``, ``section:`` filters; a value may be
+  quoted (``section:"Prompt tuning"``); ``year:2014-2016`` gives a range.
+
+Everything else — ``AND``/``OR``/``NOT``, parentheses, colons, hyphens, a lone
+``*``, control characters — is searched as plain text and is never an error.
+All terms must match (implicit AND). English words are stemmed (network finds
+networks); CJK text is matched by character bigrams (any word of two or more
+characters).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+
+from readerapp.core import textnorm
+from readerapp.core.models import SearchHit
+
+FIELDS = ("title", "author", "year", "tag", "section")
+MAX_TERMS = 32
+MAX_QUERY_CHARS = 2000
+SNIPPET_TOKENS = 24
+
+_TOKEN_RE = re.compile(
+    r'(?P<field>\b(?:' + "|".join(FIELDS) + r'):)?(?:"(?P<quoted>[^"]*)"|(?P<word>[^\s"]+))',
+    re.IGNORECASE,
+)
+_WORDCHAR = re.compile(r"\w", re.UNICODE)
+
+
+@dataclass
+class Term:
+    text: str
+    prefix: bool = False
+    phrase: bool = False
+
+
+@dataclass
+class ParsedQuery:
+    terms: list[Term] = field(default_factory=list)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms and not self.filters
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """Split user text into terms and field filters; never raises."""
+    text = textnorm.clean(query or "")[:MAX_QUERY_CHARS]
+    if text.count('"') % 2:  # an unbalanced quote is just a character
+        text = text.replace('"', " ")
+    parsed = ParsedQuery()
+    for m in _TOKEN_RE.finditer(text):
+        fieldname = (m.group("field") or "").rstrip(":").lower()
+        quoted = m.group("quoted")
+        value = quoted if quoted is not None else m.group("word")
+        if fieldname:
+            value = value.strip()
+            if _WORDCHAR.search(value):
+                parsed.filters.setdefault(fieldname, []).append(value)
+            continue
+        if quoted is not None:
+            if _WORDCHAR.search(quoted):
+                parsed.terms.append(Term(quoted, phrase=True))
+            continue
+        prefix = value.endswith("*") and len(value.rstrip("*")) >= 1
+        core = value.rstrip("*") if prefix else value
+        if not _WORDCHAR.search(core):
+            continue  # punctuation only: '*', '-', '(' ...
+        parsed.terms.append(Term(core, prefix=prefix and bool(re.search(r"\w$", core))))
+        if len(parsed.terms) >= MAX_TERMS:
+            break
+    return parsed
+
+
+def fts_string(text: str, prefix: bool = False) -> str:
+    """A literal FTS5 string for `text` (quoted; CJK turned into bigrams)."""
+    body = textnorm.to_index(text).replace('"', '""')
+    return f'"{body}"' + ("*" if prefix else "")
+
+
+def fts_expression(terms: list[Term]) -> str:
+    return " AND ".join(fts_string(t.text, t.prefix) for t in terms)
+
+
+def _like(value: str) -> str:
+    return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def filter_paper_ids(library, filters: dict[str, list[str]]) -> set[int] | None:
+    """Paper ids allowed by the field filters (None: no filter)."""
+    from readerapp.core.library import PAGE_STRIDE
+
+    allowed: set[int] | None = None
+
+    def narrow(ids) -> None:
+        nonlocal allowed
+        ids = set(ids)
+        allowed = ids if allowed is None else allowed & ids
+
+    for name, values in filters.items():
+        for value in values:
+            if name == "year":
+                m = re.fullmatch(r"\s*(\d{4})\s*(?:(-|\.\.)\s*(\d{4})?)?\s*", value)
+                if not m:
+                    narrow([])
+                    continue
+                lo = int(m.group(1))
+                hi = int(m.group(3)) if m.group(3) else (9999 if m.group(2) else lo)
+                narrow(r[0] for r in library._query("SELECT id FROM papers WHERE year BETWEEN ? AND ?", (lo, hi)))
+            elif name == "author":
+                narrow(r[0] for r in library._query(
+                    "SELECT id FROM papers WHERE authors LIKE ? ESCAPE '\\'", (_like(value),)))
+            elif name == "tag":
+                narrow(r[0] for r in library._query(
+                    "SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id"
+                    " WHERE t.name = ? COLLATE NOCASE OR t.name LIKE ? ESCAPE '\\'", (value, _like(value))))
+            elif name == "section":
+                narrow(r[0] for r in library._query(
+                    "SELECT ps.paper_id FROM paper_sections ps WHERE ps.section_id IN ("
+                    " SELECT id FROM sections WHERE name LIKE ? ESCAPE '\\'"
+                    " UNION SELECT id FROM sections WHERE parent_id IN"
+                    "  (SELECT id FROM sections WHERE name LIKE ? ESCAPE '\\'))", (_like(value), _like(value))))
+            elif name == "title":
+                expr = "{title} : " + fts_expression(parse_query(value).terms or [Term(value)])
+                try:
+                    with library.lock:
+                        rows = library.idx.execute(
+                            "SELECT rowid FROM search_fts WHERE search_fts MATCH ?", (expr,)).fetchall()
+                except sqlite3.OperationalError:
+                    rows = []
+                narrow(r[0] // PAGE_STRIDE for r in rows if r[0] % PAGE_STRIDE == 0)
+    return allowed
+
+
+def render_snippet(raw: str) -> str:
+    """FTS5 snippet (with \\x02/\\x03 markers) to HTML-escaped text with <mark> tags."""
+    text = textnorm.normalize_space(textnorm.from_index(raw))
+    text = html.escape(text, quote=False)
+    return text.replace(textnorm.MARK_OPEN, "<mark>").replace(textnorm.MARK_CLOSE, "</mark>")
+
+
+def keyword_search(library, query: str, *, limit: int = 20, paper_id: int | None = None,
+                   paper_ids: set[int] | None = None) -> list[SearchHit]:
+    """Ranked page-level hits. Title/notes/metadata hits come with page None."""
+    from readerapp.core.library import PAGE_STRIDE
+
+    parsed = parse_query(query)
+    if parsed.empty:
+        return []
+    limit = max(1, min(int(limit), 1000))
+    allowed = filter_paper_ids(library, parsed.filters)
+    if paper_id is not None:
+        allowed = {paper_id} if allowed is None else allowed & {paper_id}
+    if paper_ids is not None:
+        allowed = set(paper_ids) if allowed is None else allowed & set(paper_ids)
+    if allowed is not None and not allowed:
+        return []
+
+    if not parsed.terms:  # filters only: list the matching papers
+        papers = library.papers_by_ids(sorted(allowed or []))[:limit]
+        return [SearchHit(p.id, p.title, None, html.escape(p.title, quote=False), 0.0) for p in papers]
+
+    expr = fts_expression(parsed.terms)
+    # The MATCH runs alone, ordered by rank with a LIMIT; snippets and joins come after.
+    sql = "SELECT rowid, rank FROM search_fts WHERE search_fts MATCH ?"
+    params: list = [expr]
+    if allowed is not None:
+        sql += " AND rowid / ? IN (SELECT value FROM json_each(?))"
+        params += [PAGE_STRIDE, json.dumps(sorted(allowed))]
+    sql += " ORDER BY rank LIMIT ?"
+    params.append(limit)
+    try:
+        with library.lock:
+            ranked = library.idx.execute(sql, params).fetchall()
+            if not ranked:
+                return []
+            snippets = dict(library.idx.execute(
+                "SELECT rowid, snippet(search_fts, -1, char(2), char(3), '…', ?) FROM search_fts"
+                " WHERE search_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
+                (SNIPPET_TOKENS, expr, json.dumps([r[0] for r in ranked])),
+            ).fetchall())
+    except sqlite3.OperationalError:
+        # Our quoting should make this unreachable; never show an error for a query.
+        return []
+    titles = {p.id: p.title for p in library.papers_by_ids({r[0] // PAGE_STRIDE for r in ranked})}
+    hits = []
+    for rowid, rank in ranked:
+        pid, page = divmod(rowid, PAGE_STRIDE)
+        if pid not in titles:
+            continue  # index row of a paper deleted meanwhile
+        hits.append(SearchHit(pid, titles[pid], page or None, render_snippet(snippets.get(rowid, "")), -rank))
+    return hits
