@@ -11,10 +11,16 @@ import sys
 
 from readerapp import __version__
 
-# Command modules under readerapp.cli; each has register(subparsers) that sets func=run(args).
-COMMAND_MODULES = [
-    "readerapp.cli.library_cmds",
-]
+
+def command_modules() -> list[str]:
+    """Every readerapp/cli/*_cmds.py module; each has register(subparsers) that
+    adds its commands with set_defaults(func=...). The library commands come first."""
+    import pkgutil
+
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name.endswith("_cmds"))
+    names.sort(key=lambda n: n != "library_cmds")
+    return [f"{__name__}.{n}" for n in names]
+
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -32,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "or a folder in the user's data directory)")
     parser.add_argument("--debug", action="store_true", help="print log messages to stderr too")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for name in COMMAND_MODULES:
+    for name in command_modules():
         importlib.import_module(name).register(sub)
     return parser
 
