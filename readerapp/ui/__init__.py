@@ -1,0 +1,1 @@
+"""The Qt user interface. Talks to the core API only; never writes SQL."""

@@ -1,0 +1,57 @@
+"""Architecture rules: the core never imports Qt; the UI never writes SQL."""
+
+from __future__ import annotations
+
+import pkgutil
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import readerapp
+
+PKG = Path(readerapp.__file__).parent
+
+
+def _modules(subpackage: str) -> list[str]:
+    path = PKG / subpackage
+    return [f"readerapp.{subpackage}.{m.name}" for m in pkgutil.walk_packages([str(path)])]
+
+
+def test_importing_every_core_and_cli_module_loads_no_qt():
+    mods = _modules("core") + _modules("cli")
+    assert len(mods) >= 10
+    code = (
+        "import importlib, sys\n"
+        f"for m in {mods!r}: importlib.import_module(m)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')"
+        " or m.startswith('readerapp.ui'))\n"
+        "print(bad)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
+
+
+def test_no_qt_import_statement_in_core():
+    offenders = [str(p) for p in (PKG / "core").rglob("*.py")
+                 if re.search(r"^\s*(from|import)\s+(PySide6|shiboken6|readerapp\.ui)", p.read_text(), re.M)]
+    assert offenders == []
+
+
+def test_import_linter_contract_holds():
+    r = subprocess.run([str(Path(sys.executable).parent / "lint-imports"), "--no-cache"], capture_output=True,
+                       text=True, cwd=PKG.parent, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "KEPT" in r.stdout
+
+
+def test_ui_writes_no_sql():
+    offenders = []
+    for p in (PKG / "ui").rglob("*.py"):
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("#", 1)[0]
+            if re.search(r"\.execute(many|script)?\(|\bsqlite3\b", code) or \
+                    re.search(r"[\"'](SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM)\b", code):
+                offenders.append(f"{p.name}:{n}: {line.strip()}")
+    assert offenders == []
