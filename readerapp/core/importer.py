@@ -116,30 +116,30 @@ class Importer:
         for r in list(results):
             report(r)
 
-        to_extract: list[tuple[Candidate, None]] = []
         batch_hashes: dict[str, Path] = {}
-        for path in files:
-            if cancel is not None and cancel():
-                break
-            cand, reason = precheck(path)
-            if cand is None:
-                res = ImportResult(str(path), "failed", reason=reason)
-            else:
-                res = self._known_file(cand, batch_hashes)
-            if res is not None:
-                results.append(res)
-                report(res)
-                continue
-            batch_hashes[cand.sha256] = cand.path
-            to_extract.append(cand)
 
-        if to_extract and not (cancel is not None and cancel()):
-            with GuardedPool(pdftext.extract_file, workers=min(self.workers, len(to_extract)),
-                             timeout=self.timeout, kwargs={"ocr": self.ocr}) as pool:
-                for cand, data in pool.run(((c, str(c.path)) for c in to_extract), cancel=cancel):
-                    res = self._store(cand, data)
+        def tasks():
+            # Pulled lazily by the pool: hashing and dedupe of the next files
+            # overlap the extraction of earlier ones.
+            for path in files:
+                if cancel is not None and cancel():
+                    return
+                cand, reason = precheck(path)
+                res = ImportResult(str(path), "failed", reason=reason) if cand is None \
+                    else self._known_file(cand, batch_hashes)
+                if res is not None:
                     results.append(res)
                     report(res)
+                    continue
+                batch_hashes[cand.sha256] = cand.path
+                yield cand, str(cand.path)
+
+        with GuardedPool(pdftext.extract_file, workers=min(self.workers, max(1, len(files))),
+                         timeout=self.timeout, kwargs={"ocr": self.ocr}, initializer=pdftext.warm_up) as pool:
+            for cand, data in pool.run(tasks(), cancel=cancel):
+                res = self._store(cand, data)
+                results.append(res)
+                report(res)
         return results
 
     def _known_file(self, cand: Candidate, batch_hashes: dict[str, Path]) -> ImportResult | None:
@@ -234,7 +234,7 @@ def reindex(library, paper_ids: Iterable[int] | None = None, *, metadata: bool =
             progress(i, total, r)
     ocr = pdftext.tesseract_available()
     with GuardedPool(pdftext.extract_file, workers=min(workers or pdftext.default_workers(), max(1, len(tasks))),
-                     timeout=timeout, kwargs={"ocr": ocr}) as pool:
+                     timeout=timeout, kwargs={"ocr": ocr}, initializer=pdftext.warm_up) as pool:
         for (pid, row), data in pool.run(tasks):
             if "error" in data:
                 res = ImportResult(row["path"], "failed", pid, data["error"])

@@ -11,6 +11,16 @@ log = logging.getLogger(__name__)
 MIN_TEXT_CHARS = 20  # a page with fewer characters counts as having no text layer
 
 
+def warm_up() -> None:
+    """Worker initializer: import PyMuPDF (and the metadata module) before the first file."""
+    import pymupdf  # noqa: F401
+
+    try:
+        import readerapp.core.metadata  # noqa: F401
+    except ImportError:
+        pass
+
+
 def tesseract_available() -> bool:
     return shutil.which("tesseract") is not None
 

@@ -18,10 +18,15 @@ from typing import Any
 _CTX = mp.get_context("spawn")  # safe with threads (the GUI imports from a worker thread)
 
 
-def _worker_main(conn: Connection, func: Callable, kwargs: dict) -> None:
+def _worker_main(conn: Connection, func: Callable, kwargs: dict, initializer: Callable | None) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl+C
+    if initializer is not None:
+        try:
+            initializer()
+        except Exception:  # the task itself will report a broken environment
+            pass
     while True:
         try:
             task = conn.recv()
@@ -40,9 +45,9 @@ def _worker_main(conn: Connection, func: Callable, kwargs: dict) -> None:
 
 
 class _Worker:
-    def __init__(self, func: Callable, kwargs: dict):
+    def __init__(self, func: Callable, kwargs: dict, initializer: Callable | None = None):
         self.conn, child = _CTX.Pipe()
-        self.process = _CTX.Process(target=_worker_main, args=(child, func, kwargs), daemon=True)
+        self.process = _CTX.Process(target=_worker_main, args=(child, func, kwargs, initializer), daemon=True)
         self.process.start()
         child.close()
         self.task: tuple[Any, Any] | None = None
@@ -75,16 +80,25 @@ class GuardedPool:
     """
 
     def __init__(self, func: Callable, *, workers: int, timeout: float, kwargs: dict | None = None,
-                 max_tasks_per_worker: int = 200):
+                 max_tasks_per_worker: int = 200, initializer: Callable | None = None):
         self.func = func
         self.kwargs = kwargs or {}
         self.n = max(1, workers)
         self.timeout = timeout
         self.max_tasks = max_tasks_per_worker
+        self.initializer = initializer
         self.workers: list[_Worker] = []
 
     def __enter__(self) -> "GuardedPool":
         return self
+
+    def start(self) -> None:
+        """Start the workers now, so their start-up overlaps the caller's own work."""
+        while len(self.workers) < self.n:
+            self.workers.append(self._new_worker())
+
+    def _new_worker(self) -> _Worker:
+        return _Worker(self.func, self.kwargs, self.initializer)
 
     def __exit__(self, *exc) -> None:
         self.close()
@@ -96,8 +110,21 @@ class GuardedPool:
 
     def run(self, tasks: Iterable[tuple[Any, Any]], cancel: Callable[[], bool] | None = None
             ) -> Iterator[tuple[Any, dict]]:
-        pending = deque(tasks)
-        while pending or any(w.task for w in self.workers):
+        """Tasks are pulled lazily, one per idle worker, so the caller's iterator
+        may do work (hashing, dedupe) while earlier tasks are extracted."""
+        source = iter(tasks)
+        pending: deque = deque()
+
+        def refill() -> bool:
+            if pending:
+                return True
+            try:
+                pending.append(next(source))
+            except StopIteration:
+                return False
+            return True
+
+        while refill() or any(w.task for w in self.workers):
             if cancel is not None and cancel():
                 for w in self.workers:
                     if w.task is not None:
@@ -105,12 +132,12 @@ class GuardedPool:
                 self.workers = [w for w in self.workers if w.task is None]
                 return
             # hand out work
-            while pending:
+            while refill():
                 idle = next((w for w in self.workers if w.task is None), None)
                 if idle is None:
                     if len(self.workers) >= self.n:
                         break
-                    idle = _Worker(self.func, self.kwargs)
+                    idle = self._new_worker()
                     self.workers.append(idle)
                 key, item = pending.popleft()
                 try:
