@@ -119,3 +119,17 @@ def test_parser_keeps_documented_syntax():
 def test_cjk_transform_is_reversible(text):
     clean = textnorm.clean(text)
     assert textnorm.from_index(textnorm.to_index(text)) == clean
+
+
+def test_sharded_parallel_search_ranks_like_a_single_query(corpus_library, monkeypatch):
+    from readerapp.core import search as search_mod
+
+    queries = ["network", "gradient descent", '"neural network"', "train*", "year:2015 learning"]
+    single = {q: [(h.paper_id, h.page, round(h.score, 6)) for h in corpus_library.search(q, limit=15)]
+              for q in queries}
+    monkeypatch.setattr(search_mod, "SHARD_MIN_PAPERS", 1)
+    monkeypatch.setattr(search_mod.os, "cpu_count", lambda: 4, raising=False)
+    for q in queries:
+        sharded = [(h.paper_id, h.page, round(h.score, 6)) for h in corpus_library.search(q, limit=15)]
+        assert sharded == single[q], q
+    assert len(corpus_library._readers) >= 2  # the parallel path really ran

@@ -21,6 +21,3 @@ CREATE VIRTUAL TABLE search_fts USING fts5 (
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
 
--- Title hits weigh most, then what the user wrote (notes, summary, highlights),
--- then metadata (authors, venue, tags, sections), then page text.
-INSERT INTO search_fts (search_fts, rank) VALUES ('rank', 'bm25(8.0, 3.0, 4.0, 1.0)');

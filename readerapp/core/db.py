@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 LIBRARY_FILE = "library.sqlite3"
 INDEX_FILE = "index.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
+# Rows of the FTS table: rowid = paper_id * PAGE_STRIDE + page (page 0: the paper's own row).
+PAGE_STRIDE = 100_000
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
 
@@ -97,6 +99,14 @@ def connect(path: Path, *, synchronous: str = "NORMAL") -> sqlite3.Connection:
         log.warning("could not switch %s to WAL (journal_mode=%s)", path, mode)
     conn.execute(f"PRAGMA synchronous = {synchronous}")
     conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection (extra readers for parallel search)."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                           check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return conn
 
 

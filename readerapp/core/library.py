@@ -36,7 +36,7 @@ from readerapp.core.models import (
 
 log = logging.getLogger(__name__)
 
-PAGE_STRIDE = 100_000  # FTS rowid = paper_id * PAGE_STRIDE + page (page 0: the paper row)
+PAGE_STRIDE = db.PAGE_STRIDE
 MAX_PAGES_INDEXED = PAGE_STRIDE - 1
 FTS_INSERT_BATCH = 256  # pages per index transaction, so other writers wait little
 
@@ -81,13 +81,23 @@ class Library:
         except sqlite3.DatabaseError as exc:
             raise LibraryError(f"cannot open library {self.folder}: {exc}") from exc
         self.closed = False
+        self._readers: list[sqlite3.Connection] = []
 
     # ---------------------------------------------------------------- basics
+    def index_readers(self, n: int) -> list[sqlite3.Connection]:
+        """`n` read-only connections to the index, for searching shards in parallel."""
+        with self.lock:
+            while len(self._readers) < n:
+                self._readers.append(db.connect_readonly(self.idx_path))
+            return self._readers[:n]
+
     def close(self) -> None:
         with self.lock:
             if self.closed:
                 return
             self.closed = True
+            for reader in self._readers:
+                reader.close()
             for conn in (self.idx, self.conn):
                 try:
                     conn.execute("PRAGMA optimize")
