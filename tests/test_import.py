@@ -139,3 +139,44 @@ def test_hung_extraction_is_stopped_and_the_rest_imports(tmp_path, library, monk
     # with an impossible deadline each file is reported, none hangs the import
     assert len(results) == 3 and all(r.status in ("failed", "imported") for r in results)
     assert all("longer than" in r.reason for r in results if r.status == "failed")
+
+
+def test_correction_survives_reindex_and_reimport(tmp_path, library, corpus_dir):
+    from readerapp.core.importer import reindex
+
+    src = tmp_path / "bn.pdf"
+    shutil.copy(corpus_dir / "ioffe-batch-norm.pdf", src)
+    (r,) = import_paths(library, [src])
+    library.set_field(r.paper_id, "title", "BN (my title)")
+    library.set_field(r.paper_id, "venue", "ICML 2015")
+    (again,) = reindex(library, [r.paper_id], metadata=True)
+    assert again.status == "updated" and again.pages == 11
+    (dup,) = import_paths(library, [src])
+    assert dup.status == "duplicate"
+    p = library.get_paper(r.paper_id)
+    assert (p.title, p.venue) == ("BN (my title)", "ICML 2015")
+    assert library.search("covariate shift", limit=1)[0].paper_id == r.paper_id
+
+
+def test_deleting_the_index_loses_nothing_and_reindex_restores_search(tmp_path, corpus_dir):
+    from readerapp.core.importer import reindex
+    from readerapp.core.library import Library
+
+    folder = tmp_path / "lib"
+    with Library(folder) as lib:
+        (r,) = import_paths(lib, [corpus_dir / "sutskever-seq2seq.pdf"])
+        lib.save_note(r.paper_id, method="LSTM encoder-decoder")
+        lib.set_field(r.paper_id, "tags", "seq2seq")
+        listed = lib.add_paper(title="A Paper Only In My List", summary="来自列表的条目")
+    (folder / "index.sqlite3").unlink()
+    for extra in ("index.sqlite3-wal", "index.sqlite3-shm"):
+        (folder / extra).unlink(missing_ok=True)
+    with Library(folder) as lib:
+        assert lib.get_note(r.paper_id).method == "LSTM encoder-decoder"
+        assert lib.unindexed_papers() == [r.paper_id]
+        reindex(lib)
+        assert lib.unindexed_papers() == []
+        assert lib.search("reversing the order of the words", limit=1)[0].paper_id == r.paper_id
+        assert lib.search("tag:seq2seq")[0].paper_id == r.paper_id
+        assert lib.search("LSTM encoder-decoder")[0].paper_id == r.paper_id
+        assert lib.search("来自列表")[0].paper_id == listed

@@ -214,7 +214,13 @@ def reindex(library, paper_ids: Iterable[int] | None = None, *, metadata: bool =
     With metadata=True, extracted fields are refreshed too (never the ones the
     user corrected). Papers whose file is missing are reported as failed.
     """
-    ids = list(paper_ids) if paper_ids is not None else [r["paper_id"] for r in library.all_files()]
+    if paper_ids is None:
+        # every paper's own row (title, notes, highlights), papers without a PDF included
+        for pid in library.all_paper_ids():
+            library.refresh_paper_index(pid)
+        ids = [r["paper_id"] for r in library.all_files()]
+    else:
+        ids = list(paper_ids)
     ids = list(dict.fromkeys(ids))
     results: list[ImportResult] = []
     tasks = []

@@ -256,6 +256,9 @@ class Library:
         tags = self._tags_by_paper()
         return [self._paper_from_row(r, tags.get(r["id"], [])) for r in rows]
 
+    def all_paper_ids(self) -> list[int]:
+        return [r[0] for r in self._query("SELECT id FROM papers ORDER BY id")]
+
     def count_papers(self) -> int:
         return self._query("SELECT count(*) FROM papers")[0][0]
 
