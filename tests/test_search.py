@@ -55,7 +55,10 @@ def test_phrase_prefix_and_fields(corpus_library):
     phrase = corpus_library.search('"stochastic optimization"', limit=5)
     assert phrase and phrase[0].paper_id == adam
     assert corpus_library.search("atten*", limit=5)
-    assert all(h.paper_id == adam for h in corpus_library.search("year:2015 moment", limit=10))
+    in_2015 = corpus_library.search("year:2015 moment", limit=50)
+    assert adam in {h.paper_id for h in in_2015}
+    assert all(corpus_library.get_paper(h.paper_id).year == 2015 for h in in_2015)
+    assert {h.paper_id for h in corpus_library.search("year:2016-2030 moment", limit=50)} == set()
     assert corpus_library.search("year:1900 moment") == []
     assert all(h.paper_id == adam for h in corpus_library.search("title:adam", limit=10))
     corpus_library.set_field(adam, "tags", "optimizer")
