@@ -105,12 +105,19 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
 
 
-def open_library(args):
-    """The Library the command works on (--library, $READERAPP_LIBRARY, settings, default)."""
+def open_library(args, *, auto_backup: bool = True):
+    """The Library the command works on (--library, $READERAPP_LIBRARY, settings, default).
+
+    Takes the periodic backup of what the user made when one is due."""
     from readerapp.core.library import Library
     from readerapp.core.paths import resolve_library_dir
 
-    return Library(resolve_library_dir(args.library))
+    lib = Library(resolve_library_dir(args.library))
+    if auto_backup:
+        from readerapp.core.backup import maybe_backup
+
+        maybe_backup(lib)
+    return lib
 
 
 def print_json(data) -> None:

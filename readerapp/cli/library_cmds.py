@@ -60,6 +60,8 @@ def register(sub) -> None:
     p.add_argument("ids", nargs="*", type=int, help="only these papers (default: all)")
     p.add_argument("--metadata", action="store_true",
                    help="also re-extract metadata (fields you corrected are kept)")
+    p.add_argument("--missing", action="store_true",
+                   help="only repair: index papers whose text is missing, drop rows of deleted papers")
     p.set_defaults(func=cmd_reindex)
 
 
@@ -229,6 +231,15 @@ def cmd_reindex(args) -> int:
     from readerapp.core.importer import reindex
 
     with open_library(args) as lib:
+        if args.missing:
+            from readerapp.core.maintenance import repair
+
+            report = repair(lib)
+            print(f"index repaired: {len(report.reindexed)} paper(s) re-indexed, {len(report.refreshed)} "
+                  f"refreshed, {len(report.dropped)} dropped, {len(report.failed)} failed")
+            for pid, reason in report.failed:
+                print(f"failed    paper {pid}: {reason}")
+            return EXIT_FAILED if report.failed else EXIT_OK
         results = reindex(lib, args.ids or None, metadata=args.metadata)
     _print_results(results, False)
     return EXIT_FAILED if any(r.status == "failed" for r in results) else EXIT_OK

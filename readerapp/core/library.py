@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -43,6 +44,30 @@ FTS_INSERT_BATCH = 256  # pages per index transaction, so other writers wait lit
 ChangeListener = Callable[[str, int | None], None]
 
 
+LOCK_FILE = ".readerapp.lock"
+
+
+def _hold_shared_lock(path: Path):
+    """Every open Library holds a shared lock on the folder's lock file, so that
+    restore (which needs the library to itself) can tell whether it is in use.
+    Several readerapp processes may share a library; SQLite keeps their writes safe."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; restore then relies on SQLite alone
+        return None
+    try:
+        fh = open(path, "a+")
+        fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return fh
+    except OSError:
+        # an exclusive holder (a restore in progress): wait for it briefly
+        try:
+            fcntl.flock(fh, fcntl.LOCK_SH)
+            return fh
+        except OSError:
+            return None
+
+
 def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -64,8 +89,12 @@ class Library:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise LibraryError(f"cannot create library folder {self.folder}: {exc.strerror or exc}") from exc
+        if not os.access(self.folder, os.W_OK):
+            raise LibraryError(f"the library folder {self.folder} is read-only; readerapp needs to write there "
+                               "(choose another folder with --library)")
         self.lock = threading.RLock()
         self._listeners: list[ChangeListener] = []
+        self._lock_file = _hold_shared_lock(self.folder / LOCK_FILE)
         self.lib_path = self.folder / db.LIBRARY_FILE
         self.idx_path = self.folder / db.INDEX_FILE
         try:
@@ -98,6 +127,8 @@ class Library:
             self.closed = True
             for reader in self._readers:
                 reader.close()
+            if self._lock_file is not None:
+                self._lock_file.close()  # releases the shared lock
             for conn in (self.idx, self.conn):
                 try:
                     conn.execute("PRAGMA optimize")
@@ -135,13 +166,17 @@ class Library:
             if conn.in_transaction:  # nested use joins the outer transaction
                 yield conn
                 return
-            conn.execute("BEGIN IMMEDIATE")
             try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                raise _storage_error(exc, self.folder) from exc
 
     def _query(self, sql: str, params: Iterable = ()) -> list[sqlite3.Row]:
         with self.lock:
@@ -441,9 +476,14 @@ class Library:
         with self.transaction() as conn:
             conn.execute("UPDATE files SET text_status = ? WHERE paper_id = ?", (status, paper_id))
 
+    def current_files(self) -> list[sqlite3.Row]:
+        """The file each paper is read from (its newest)."""
+        return self._query("SELECT * FROM files WHERE id IN (SELECT max(id) FROM files GROUP BY paper_id)"
+                           " ORDER BY id")
+
     def missing_files(self) -> list[sqlite3.Row]:
-        """Files whose recorded path no longer exists."""
-        return [row for row in self.all_files() if not Path(row["path"]).is_file()]
+        """Current files whose recorded path no longer exists."""
+        return [row for row in self.current_files() if not Path(row["path"]).is_file()]
 
     def create_paper_with_file(self, meta: dict, *, sha256: str, path: str, size: int, pages: int,
                                text_status: str) -> int:
@@ -627,6 +667,14 @@ class Library:
         self.refresh_paper_index(h.paper_id)
         self._notify("highlight", h.paper_id)
 
+    def move_highlight(self, highlight_id: int, page: int, quads: list[list[float]]) -> None:
+        """Re-anchor a highlight (same text, new place), e.g. on a replaced file."""
+        h = self.get_highlight(highlight_id)
+        with self.transaction() as conn:
+            conn.execute("UPDATE highlights SET page = ?, quads = ?, modified = ? WHERE id = ?",
+                         (page, json.dumps([[float(v) for v in q] for q in quads]), now_iso(), highlight_id))
+        self._notify("highlight", h.paper_id)
+
     def delete_highlight(self, highlight_id: int) -> Highlight:
         """Delete and return the highlight, so the caller can undo with add_highlight."""
         h = self.get_highlight(highlight_id)
@@ -773,6 +821,19 @@ class Library:
                                     (base + 1, base + MAX_PAGES_INDEXED)).fetchall()
         return [(r[0] - base, textnorm.from_index(r[1])) for r in rows]
 
+    def index_paper_ids(self) -> set[int]:
+        """Papers that have any row in the derived index."""
+        with self.lock:
+            ids = {r[0] for r in self.idx.execute("SELECT paper_id FROM indexed_files")}
+            ids |= {r[0] // PAGE_STRIDE for r in self.idx.execute("SELECT rowid FROM search_fts")}
+        return ids
+
+    def papers_with_index_row(self) -> set[int]:
+        """Papers whose own FTS row (title, notes, highlights) exists."""
+        with self.lock:
+            return {r[0] // PAGE_STRIDE for r in self.idx.execute(
+                f"SELECT rowid FROM search_fts WHERE rowid % {PAGE_STRIDE} = 0")}
+
     def unindexed_papers(self) -> list[int]:
         """Papers with a file whose text is not (or not fully) in the index."""
         with self.lock:
@@ -815,6 +876,20 @@ class Library:
         finally:
             target.close()
         log.info("backed up library before upgrade to %s", dest)
+
+
+def _storage_error(exc: sqlite3.OperationalError, folder: Path) -> Exception:
+    """SQLite's low-level failures as one clear sentence; the change was rolled back."""
+    text = str(exc).lower()
+    if "full" in text:
+        return LibraryError(f"the disk holding {folder} is full: the change was not saved "
+                            "(nothing already saved was lost); free some space and try again")
+    if "readonly" in text or "read-only" in text:
+        return LibraryError(f"the library {folder} is read-only: the change was not saved")
+    if "locked" in text or "busy" in text:
+        return LibraryError(f"the library {folder} stayed busy (another readerapp is writing): "
+                            "the change was not saved; try again")
+    return LibraryError(f"the library {folder} could not save the change: {exc}")
 
 
 def parse_authors(text: str) -> list[str]:

@@ -1,0 +1,54 @@
+"""Bring the derived index back in line with what users made.
+
+Run at app start and after a restore: it drops index rows of papers that no
+longer exist, rewrites every paper's own row (title, notes, highlights) that
+is missing, and re-extracts the text of papers whose file is not (or not
+fully) indexed — e.g. after a crash in the middle of an import, or after the
+index file was deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RepairReport:
+    dropped: list[int] = field(default_factory=list)
+    refreshed: list[int] = field(default_factory=list)
+    reindexed: list[int] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.dropped or self.refreshed or self.reindexed)
+
+
+def repair(library, *, reextract: bool = True, refresh_all: bool = False) -> RepairReport:
+    """refresh_all rewrites every paper's own row (after a restore changed user data)."""
+    from readerapp.core.importer import reindex
+
+    report = RepairReport()
+    existing = set(library.all_paper_ids())
+    indexed_papers = library.index_paper_ids()
+    for pid in sorted(indexed_papers - existing):
+        library.drop_index(pid)
+        report.dropped.append(pid)
+    with_rows = library.papers_with_index_row()
+    for pid in sorted(existing if refresh_all else existing - with_rows):
+        library.refresh_paper_index(pid)
+        report.refreshed.append(pid)
+    if reextract:
+        todo = library.unindexed_papers()
+        if todo:
+            for r in reindex(library, todo):
+                if r.status == "failed":
+                    report.failed.append((r.paper_id, r.reason))
+                else:
+                    report.reindexed.append(r.paper_id)
+    if report.changed:
+        log.info("index repaired: %s", report)
+    return report
