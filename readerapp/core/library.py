@@ -57,15 +57,15 @@ def _hold_shared_lock(path: Path):
         return None
     try:
         fh = open(path, "a+")
-        fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return None
+    try:
+        # blocks only while a restore holds the exclusive lock (seconds)
+        fcntl.flock(fh, fcntl.LOCK_SH)
         return fh
     except OSError:
-        # an exclusive holder (a restore in progress): wait for it briefly
-        try:
-            fcntl.flock(fh, fcntl.LOCK_SH)
-            return fh
-        except OSError:
-            return None
+        fh.close()
+        return None
 
 
 def now_iso() -> str:
@@ -97,8 +97,11 @@ class Library:
         self._lock_file = _hold_shared_lock(self.folder / LOCK_FILE)
         self.lib_path = self.folder / db.LIBRARY_FILE
         self.idx_path = self.folder / db.INDEX_FILE
+        self._readers: list[sqlite3.Connection] = []
+        opened: list[sqlite3.Connection] = []
         try:
             self.conn = db.connect(self.lib_path, synchronous="FULL")
+            opened.append(self.conn)
             db.migrate(
                 self.conn,
                 "library",
@@ -106,11 +109,17 @@ class Library:
                 before_upgrade=(self._backup_before_upgrade if backup_on_upgrade else None),
             )
             self.idx = db.connect(self.idx_path, synchronous="NORMAL")
+            opened.append(self.idx)
             db.migrate(self.idx, "index", label=f"index {self.idx_path}")
-        except sqlite3.DatabaseError as exc:
-            raise LibraryError(f"cannot open library {self.folder}: {exc}") from exc
+        except BaseException as exc:
+            for conn in opened:
+                conn.close()
+            if self._lock_file is not None:
+                self._lock_file.close()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise LibraryError(f"cannot open library {self.folder}: {exc}") from exc
+            raise
         self.closed = False
-        self._readers: list[sqlite3.Connection] = []
 
     # ---------------------------------------------------------------- basics
     def index_readers(self, n: int) -> list[sqlite3.Connection]:
