@@ -624,7 +624,8 @@ class Library:
         self._notify("tags", paper_id)
 
     def add_tag(self, paper_id: int, name: str) -> None:
-        self.set_tags(paper_id, [*self.get_paper(paper_id).tags, name])
+        with self.transaction():  # read and write in one transaction: no tag added elsewhere is lost
+            self.set_tags(paper_id, [*self.get_paper(paper_id).tags, name])
 
     # ---------------------------------------------------------------- highlights
     def _highlight_from_row(self, r: sqlite3.Row) -> Highlight:
@@ -668,10 +669,11 @@ class Library:
         if kind is not None and kind not in HIGHLIGHT_KINDS:
             raise InvalidValue(f"highlight kind must be one of {', '.join(HIGHLIGHT_KINDS)}")
         with self.transaction() as conn:
+            # unchanged attributes keep the stored value (another process may have changed them)
             conn.execute(
-                "UPDATE highlights SET comment = ?, color = ?, kind = ?, modified = ? WHERE id = ?",
-                (h.comment if comment is None else comment, color or h.color, kind or h.kind, now_iso(),
-                 highlight_id),
+                "UPDATE highlights SET comment = coalesce(?, comment), color = coalesce(?, color),"
+                " kind = coalesce(?, kind), modified = ? WHERE id = ?",
+                (comment, color or None, kind or None, now_iso(), highlight_id),
             )
         self.refresh_paper_index(h.paper_id)
         self._notify("highlight", h.paper_id)
@@ -707,13 +709,15 @@ class Library:
         bad = set(fields) - set(NOTE_FIELDS)
         if bad:
             raise InvalidValue(f"unknown note field {sorted(bad)[0]!r}")
-        note = self.get_note(paper_id)
-        for k, v in fields.items():
-            setattr(note, k, textnorm.clean(str(v)) if v is not None else "")
-        note.modified = now_iso()
         with self.transaction() as conn:
             if conn.execute("SELECT 1 FROM papers WHERE id = ?", (paper_id,)).fetchone() is None:
                 raise NotFound(f"no paper with id {paper_id}")
+            # read inside the write transaction: another process may have just
+            # saved other fields of this note, and those must not be overwritten
+            note = self.get_note(paper_id)
+            for k, v in fields.items():
+                setattr(note, k, textnorm.clean(str(v)) if v is not None else "")
+            note.modified = now_iso()
             conn.execute(
                 "INSERT INTO notes (paper_id, problem, method, results, notes, modified) VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (paper_id) DO UPDATE SET problem = excluded.problem, method = excluded.method,"
