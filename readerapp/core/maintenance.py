@@ -52,3 +52,24 @@ def repair(library, *, reextract: bool = True, refresh_all: bool = False) -> Rep
     if report.changed:
         log.info("index repaired: %s", report)
     return report
+
+
+@dataclass
+class StartupReport(RepairReport):
+    backup: object | None = None  # BackupInfo of the backup taken now, if one was due
+
+
+def startup(library, *, backup: bool = True, reextract: bool = True) -> StartupReport:
+    """What the app runs when it opens a library (the GUI in a worker thread):
+    the periodic backup when one is due, then the index repair, which also
+    finishes papers whose indexing a crash cut off. Never raises for a failed
+    backup (it is logged); the user's data is not touched by the repair."""
+    report = StartupReport()
+    if backup:
+        from readerapp.core.backup import maybe_backup
+
+        report.backup = maybe_backup(library)
+    fixed = repair(library, reextract=reextract)
+    report.dropped, report.refreshed = fixed.dropped, fixed.refreshed
+    report.reindexed, report.failed = fixed.reindexed, fixed.failed
+    return report
