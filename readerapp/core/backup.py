@@ -144,10 +144,17 @@ def restore(folder: Path, backup: Path) -> Path:
             conn = db.connect(folder / db.LIBRARY_FILE)
             try:
                 safety = _new_backup_path(folder, "before-restore")
-                safety.parent.mkdir(parents=True, exist_ok=True)
-                target = sqlite3.connect(str(safety))
-                conn.backup(target)
-                target.close()
+                try:
+                    safety.parent.mkdir(parents=True, exist_ok=True)
+                    target = sqlite3.connect(str(safety))
+                    try:
+                        conn.backup(target)
+                    finally:
+                        target.close()
+                except (OSError, sqlite3.Error) as exc:
+                    safety.unlink(missing_ok=True)
+                    raise LibraryError(f"could not back up the current library before restoring ({exc}); "
+                                       "nothing was restored") from exc
                 source = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
                 try:
                     source.backup(conn)  # page by page, inside SQLite's own locking: never half a file
