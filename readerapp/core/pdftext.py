@@ -22,10 +22,59 @@ def warm_up() -> None:
 
 
 def tesseract_available() -> bool:
-    return shutil.which("tesseract") is not None
+    """Tesseract is installed with its language data (Debian/Ubuntu: apt package tesseract-ocr)."""
+    return shutil.which("tesseract") is not None and tessdata_dir() is not None
 
 
-def extract_file(path: str, *, ocr: bool = False, ocr_language: str = "eng") -> dict:
+_TESSDATA_GLOBS = ("/usr/share/tesseract-ocr/*/tessdata", "/usr/share/tesseract-ocr/tessdata",
+                   "/usr/share/tessdata", "/usr/local/share/tessdata", "/usr/local/share/tesseract-ocr/*/tessdata",
+                   "/opt/homebrew/share/tessdata", "/opt/local/share/tessdata",
+                   "C:/Program Files/Tesseract-OCR/tessdata")
+_tessdata_cache: list = []
+
+
+def tessdata_dir() -> str | None:
+    """The folder holding Tesseract's *.traineddata files, found without TESSDATA_PREFIX:
+    $TESSDATA_PREFIX when it holds language data, else what `tesseract --list-langs`
+    reports, else the usual install locations. Cached per process."""
+    if _tessdata_cache:
+        return _tessdata_cache[0]
+    import glob
+    import re
+    import subprocess
+
+    candidates = [os.environ.get("TESSDATA_PREFIX") or ""]
+    exe = shutil.which("tesseract")
+    if exe:
+        try:
+            out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=10)
+            m = re.search(r'"([^"]+)"', out.stdout + out.stderr)
+            if m:
+                candidates.append(m.group(1))
+        except (OSError, subprocess.SubprocessError):
+            pass
+        candidates.append(os.path.join(os.path.dirname(exe), "tessdata"))
+    for pattern in _TESSDATA_GLOBS:
+        candidates += sorted(glob.glob(pattern), reverse=True)
+    found = next((c for c in candidates if c and glob.glob(os.path.join(c, "*.traineddata"))), None)
+    _tessdata_cache.append(found)
+    return found
+
+
+def ocr_language(wanted: str) -> str:
+    """`wanted` ("eng+chi_sim") reduced to the installed languages ("eng" when none is)."""
+    folder = tessdata_dir()
+    if folder is None:
+        return "eng"
+    have = [lang for lang in wanted.split("+") if os.path.isfile(os.path.join(folder, f"{lang}.traineddata"))]
+    return "+".join(have) or "eng"
+
+
+OCR_BUDGET_S = 80.0  # OCR stops after this long, well inside the importer's per-file time limit
+
+
+def extract_file(path: str, *, ocr: bool = False, ocr_language: str = "eng",
+                 ocr_budget_s: float = OCR_BUDGET_S) -> dict:
     """Extract per-page text and metadata of the PDF at `path`.
 
     Returns {"pages": [str, ...], "page_count": int, "metadata": dict,
@@ -61,7 +110,7 @@ def extract_file(path: str, *, ocr: bool = False, ocr_language: str = "eng") -> 
         if not any(len(p.strip()) >= MIN_TEXT_CHARS for p in pages):
             text_status = "no-text"
             if ocr and tesseract_available():
-                ocr_pages = _ocr_pages(doc, ocr_language)
+                ocr_pages = _ocr_pages(doc, ocr_language, ocr_budget_s)
                 if any(len(p.strip()) >= MIN_TEXT_CHARS for p in ocr_pages):
                     pages, text_status = ocr_pages, "ocr"
         metadata = _metadata(doc, pages)
@@ -91,11 +140,23 @@ def _metadata(doc, pages: list[str]) -> dict:
         return {}
 
 
-def _ocr_pages(doc, language: str) -> list[str]:
+def _ocr_pages(doc, language: str, budget_s: float = OCR_BUDGET_S) -> list[str]:
+    """OCR text of each page; pages left when the time budget runs out stay empty
+    (a long scanned book is imported with its first pages searchable rather than
+    failing the import's per-file time limit)."""
+    import time
+
     out = []
+    deadline = time.monotonic() + budget_s
+    tessdata = tessdata_dir()  # given explicitly: PyMuPDF would otherwise need TESSDATA_PREFIX or probe per page
+    language = ocr_language(language)
     for page in doc:
+        if time.monotonic() > deadline:
+            log.warning("OCR time budget spent: pages %s-%s left without text", page.number + 1, doc.page_count)
+            out += [""] * (doc.page_count - page.number)
+            break
         try:
-            tp = page.get_textpage_ocr(language=language, dpi=300, full=True)
+            tp = page.get_textpage_ocr(language=language, dpi=300, full=True, tessdata=tessdata)
             out.append(page.get_text(textpage=tp))
         except Exception as exc:
             log.warning("OCR failed on page %s: %s", page.number + 1, exc)
