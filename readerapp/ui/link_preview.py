@@ -1,0 +1,42 @@
+"""Small popup showing a rendered crop of an internal link's target."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPen
+from PySide6.QtWidgets import QWidget
+
+
+class LinkPreview(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent, Qt.WindowType.ToolTip | Qt.WindowType.FramelessWindowHint)
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
+        self._img = QImage()
+
+    def image(self) -> QImage:
+        return self._img
+
+    def show_image(self, img: QImage, global_pos: QPoint) -> None:
+        self._img = img
+        dpr = img.devicePixelRatio() or 1.0
+        w, h = int(img.width() / dpr) + 2, int(img.height() / dpr) + 2
+        self.resize(w, h)
+        x, y = global_pos.x() + 12, global_pos.y() + 18
+        screen = QGuiApplication.screenAt(global_pos) or QGuiApplication.primaryScreen()
+        if screen is not None:
+            avail: QRect = screen.availableGeometry()
+            x = max(avail.left(), min(x, avail.right() - w))
+            if y + h > avail.bottom():
+                y = max(avail.top(), global_pos.y() - h - 8)
+        self.move(x, y)
+        self.show()
+        self.update()
+
+    def paintEvent(self, _ev):
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor("#ffffff"))
+        if not self._img.isNull():
+            p.drawImage(QPoint(1, 1), self._img)
+        p.setPen(QPen(QColor("#606060"), 1))
+        p.drawRect(self.rect().adjusted(0, 0, -1, -1))
+        p.end()

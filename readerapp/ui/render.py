@@ -1,0 +1,396 @@
+"""Threaded page rendering and a bounded, byte-accounted tile cache.
+
+Pages are rendered as square tiles (``TILE`` device pixels) from a per-page
+``pymupdf.DisplayList``. Each worker thread opens its own ``pymupdf.Document``
+(documents are not thread-safe). Rendering tiles instead of whole pages keeps
+memory bounded at high zoom and keeps every single PyMuPDF call short: PyMuPDF
+holds the GIL for the whole duration of a call, so a long call on a worker
+thread would stall the GUI thread's Python code just as much as a render on
+the GUI thread itself.
+
+Workers are plain Python threads that never call Qt. With PySide6 6.12.0 on
+Python 3.11, Qt calls made from a non-GUI thread (signal emission, even
+QImage methods) corrupt the reference counts of None/False, which aborts the
+interpreter after a few thousand calls ("Fatal Python error: bool_dealloc").
+Repro: emit Signal(int) 20000 times from a QRunnable. So workers only use
+PyMuPDF and hand results (raw pixel bytes, plain tuples) over a deque; the GUI
+thread polls it with a short timer while work is outstanding and builds the
+QImages itself (a 512x512 copy costs well under a millisecond).
+
+The GUI thread publishes an immutable ``wanted`` set that the tile worker
+reads to drop stale requests (zoom changed, page scrolled away), and replaces
+the tile queue wholesale whenever the view moves.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import threading
+from collections import OrderedDict, deque
+from dataclasses import dataclass
+
+import pymupdf
+from PySide6.QtGui import QImage
+
+TILE = 512  # tile edge in device pixels
+DEFAULT_CACHE_BYTES = 256 * 1024 * 1024
+MAX_CACHE_BYTES = 300 * 1024 * 1024
+
+# Tile key: (doc_token, page, scale_key, tx, ty, night)
+# scale_key is round(device_px_per_pt * 1000) so float noise never splits keys.
+
+
+def scale_key(scale: float) -> int:
+    return int(round(scale * 1000))
+
+
+def key_scale(skey: int) -> float:
+    return skey / 1000.0
+
+
+class TileCache:
+    """LRU cache of QImages, accounted in bytes (QImage.sizeInBytes)."""
+
+    def __init__(self, cap_bytes: int = DEFAULT_CACHE_BYTES):
+        self._items: OrderedDict[tuple, QImage] = OrderedDict()
+        self._bytes = 0
+        self.cap_bytes = min(int(cap_bytes), MAX_CACHE_BYTES)
+        self.peak_bytes = 0
+        self._pinned: frozenset = frozenset()
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, key) -> bool:
+        return key in self._items
+
+    def get(self, key):
+        img = self._items.get(key)
+        if img is not None:
+            self._items.move_to_end(key)
+        return img
+
+    def peek(self, key):
+        return self._items.get(key)
+
+    def set_pinned(self, keys) -> None:
+        """Keys (currently visible tiles) that eviction skips while possible."""
+        self._pinned = frozenset(keys)
+
+    def put(self, key, img: QImage) -> None:
+        old = self._items.pop(key, None)
+        if old is not None:
+            self._bytes -= old.sizeInBytes()
+        self._items[key] = img
+        self._bytes += img.sizeInBytes()
+        self._evict()
+        self.peak_bytes = max(self.peak_bytes, self._bytes)
+
+    def _evict(self) -> None:
+        if self._bytes <= self.cap_bytes:
+            return
+        # First pass: oldest non-pinned; then, if pinned tiles alone exceed the
+        # cap (absurd zoom on a huge screen), evict those too: the cap wins.
+        for pass_pinned in (False, True):
+            for k in list(self._items.keys()):
+                if self._bytes <= self.cap_bytes:
+                    return
+                if not pass_pinned and k in self._pinned:
+                    continue
+                self._bytes -= self._items.pop(k).sizeInBytes()
+
+    def keys_for_page(self, doc_token: int, page: int):
+        return [k for k in self._items if k[0] == doc_token and k[1] == page]
+
+    def clear(self) -> None:
+        self._items.clear()
+        self._bytes = 0
+
+
+@dataclass(frozen=True)
+class DocSpec:
+    """What a worker needs to open its own copy of the document."""
+    token: int
+    path: str
+    password: str | None = None
+
+
+_tls = threading.local()
+
+
+def _thread_doc(spec: DocSpec):
+    """The calling thread's own Document for `spec` (opened on first use)."""
+    cur = getattr(_tls, "entry", None)
+    if cur is not None and cur[0] == spec.token:
+        return cur[1], cur[2]
+    if cur is not None:
+        try:
+            cur[1].close()
+        except Exception:
+            pass
+        _tls.entry = None
+    doc = pymupdf.open(spec.path)
+    if doc.needs_pass:
+        doc.authenticate(spec.password or "")
+    dls: OrderedDict[int, pymupdf.DisplayList] = OrderedDict()
+    _tls.entry = (spec.token, doc, dls)
+    return doc, dls
+
+
+def _display_list(spec: DocSpec, pno: int) -> pymupdf.DisplayList:
+    doc, dls = _thread_doc(spec)
+    dl = dls.get(pno)
+    if dl is None:
+        dl = doc[pno].get_displaylist()
+        dls[pno] = dl
+        while len(dls) > 6:
+            dls.popitem(last=False)
+    else:
+        dls.move_to_end(pno)
+    return dl
+
+
+def qimage_from_rgb(w: int, h: int, stride: int, samples: bytes, dpr: float = 1.0) -> QImage:
+    """GUI thread only: copy RGB888 samples into a QImage that owns its memory (RGB32, fast to paint)."""
+    img = QImage(w, h, QImage.Format.Format_RGB888)
+    bpl = img.bytesPerLine()
+    dst = img.bits()
+    src = memoryview(samples)
+    if bpl == stride:
+        dst[: stride * h] = src[: stride * h]
+    else:
+        for y in range(h):
+            dst[y * bpl: y * bpl + stride] = src[y * stride: (y + 1) * stride]
+    out = img.convertToFormat(QImage.Format.Format_RGB32)
+    out.setDevicePixelRatio(dpr)
+    return out
+
+
+class RenderState:
+    """Shared state between the GUI thread and the tile worker (GIL-atomic or under `lock`)."""
+
+    def __init__(self):
+        self.wanted: frozenset = frozenset()
+        self.queue: deque = deque()   # (spec, page, keys) groups, most important first
+        self.running: tuple = ()       # keys of the group being rendered now
+        self.lock = threading.Lock()
+        self.find_gen = 0
+        self.stop = False
+
+
+def _first_line(exc: Exception) -> str:
+    msg = str(exc).strip()
+    return msg.splitlines()[0] if msg else type(exc).__name__
+
+
+def render_tiles(state: RenderState, spec: DocSpec, page: int, keys: list, out: deque) -> None:
+    """Render the still-wanted tiles of one page; results go to `out`."""
+    try:
+        for key in keys:
+            if key not in state.wanted or state.stop:
+                continue  # stale: zoom changed or scrolled away
+            _tok, pno, skey, tx, ty, night = key
+            s = key_scale(skey)
+            dl = _display_list(spec, pno)
+            r = dl.rect
+            w, h = r.width * s, r.height * s
+            x0, y0 = tx * TILE, ty * TILE
+            x1, y1 = min(x0 + TILE, w), min(y0 + TILE, h)
+            if x1 <= x0 or y1 <= y0:
+                continue
+            clip = pymupdf.Rect(r.x0 + x0 / s, r.y0 + y0 / s, r.x0 + x1 / s, r.y0 + y1 / s)
+            pix = dl.get_pixmap(matrix=pymupdf.Matrix(s, s), clip=clip, alpha=False)
+            if night:
+                pix.invert_irect(pix.irect)
+            out.append(("tile", key, pix.width, pix.height, pix.stride, pix.samples))
+    except Exception as exc:  # damaged page, broken file: report, never kill the worker
+        out.append(("tile_failed", spec.token, page, _first_line(exc)))
+
+
+def page_text(spec: DocSpec, page: int, out: deque) -> None:
+    """Characters of one page in reading order: (x0, y0, x1, y1, c, line_no, block_no)."""
+    chars: list[tuple] = []
+    try:
+        doc, _ = _thread_doc(spec)
+        # No TEXT_PRESERVE_LIGATURES: "ﬁ" is split into "f" + "i", which is what a copy wants.
+        raw = doc[page].get_text("rawdict", flags=pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP)
+        line_no = 0
+        for bno, block in enumerate(raw.get("blocks", ())):
+            if block.get("type", 0) != 0:
+                continue
+            for line in block.get("lines", ()):
+                got = False
+                for span in line.get("spans", ()):
+                    for ch in span.get("chars", ()):
+                        x0, y0, x1, y1 = ch["bbox"]
+                        chars.append((x0, y0, x1, y1, ch["c"], line_no, bno))
+                        got = True
+                if got:
+                    line_no += 1
+    except Exception:
+        chars = []
+    out.append(("text", spec.token, page, chars))
+
+
+def page_links(spec: DocSpec, page: int, out: deque) -> None:
+    """Links of one page: {"rect", "uri"} or {"rect", "target": (page, x, y)} in page coordinates."""
+    res = []
+    try:
+        doc, _ = _thread_doc(spec)
+        for ln in doc[page].get_links():
+            kind = ln.get("kind")
+            frm = tuple(ln["from"])
+            if kind == pymupdf.LINK_URI and ln.get("uri"):
+                res.append({"rect": frm, "uri": ln["uri"]})
+            elif kind in (pymupdf.LINK_GOTO, pymupdf.LINK_NAMED):
+                target = None
+                name = ln.get("nameddest") or ln.get("name")
+                if kind == pymupdf.LINK_NAMED and name:
+                    try:  # resolve_link gives page coordinates (y down)
+                        pno, x, y = doc.resolve_link("#nameddest=" + name)
+                        if pno >= 0:
+                            target = (pno, x, y)
+                    except Exception:
+                        target = None
+                if target is None and (ln.get("page") or -1) >= 0:
+                    pt = ln.get("to") or pymupdf.Point(0, 0)
+                    y = pt.y
+                    if kind == pymupdf.LINK_NAMED:  # raw PDF space (y up)
+                        y = doc[ln["page"]].rect.height - y
+                    target = (ln["page"], pt.x, y)
+                if target is not None:
+                    res.append({"rect": frm, "target": target})
+    except Exception:
+        res = []
+    out.append(("links", spec.token, page, res))
+
+
+def page_crop(spec: DocSpec, req_id: int, page: int, clip: tuple, scale: float, night: bool, out: deque) -> None:
+    try:
+        dl = _display_list(spec, page)
+        pix = dl.get_pixmap(matrix=pymupdf.Matrix(scale, scale), clip=pymupdf.Rect(clip), alpha=False)
+        if night:
+            pix.invert_irect(pix.irect)
+        out.append(("crop", req_id, pix.width, pix.height, pix.stride, pix.samples))
+    except Exception:
+        out.append(("crop", req_id, 0, 0, 0, b""))
+
+
+def find_all(state: RenderState, spec: DocSpec, gen: int, text: str, page_count: int, start: int,
+             out: deque) -> None:
+    """search_for on every page from `start` on, wrapping; one result per page with hits."""
+    total = 0
+    try:
+        doc, _ = _thread_doc(spec)
+        for i in itertools.chain(range(start, page_count), range(0, start)):
+            if state.find_gen != gen or state.stop:
+                return  # superseded by a newer search
+            try:
+                quads = doc[i].search_for(text, quads=True)
+            except Exception:
+                quads = []
+            if quads:
+                total += len(quads)
+                out.append(("find_page", gen, i, [tuple(q.ul) + tuple(q.ur) + tuple(q.ll) + tuple(q.lr)
+                                                  for q in quads]))
+    finally:
+        out.append(("find_done", gen, total))
+
+
+class Renderer:
+    """Two worker threads (tiles; text/links/find/crops), the tile cache and the shared state.
+
+    One tile thread: PyMuPDF holds the GIL during every call, so more render threads
+    would not run in parallel, they would only compete with the GUI thread for the GIL.
+    """
+
+    def __init__(self, cache_bytes: int = DEFAULT_CACHE_BYTES):
+        self.cache = TileCache(cache_bytes)
+        self.state = RenderState()
+        self.results: deque = deque()
+        self._cv = threading.Condition(self.state.lock)
+        self._aux: list = []  # heap of (-priority, seq, fn, args)
+        self._seq = itertools.count()
+        self._aux_busy = False
+        self._threads: list[threading.Thread] = []
+
+    def _ensure_threads(self) -> None:
+        if not self._threads:
+            for target, name in ((self._tile_loop, "readerapp-tiles"), (self._aux_loop, "readerapp-aux")):
+                t = threading.Thread(target=target, name=name, daemon=True)
+                t.start()
+                self._threads.append(t)
+
+    def _tile_loop(self) -> None:
+        st = self.state
+        while True:
+            with self._cv:
+                while not st.queue and not st.stop:
+                    self._cv.wait()
+                if st.stop:
+                    return
+                spec, page, keys = st.queue.popleft()
+                st.running = tuple(keys)
+            try:
+                render_tiles(st, spec, page, keys, self.results)
+            finally:
+                st.running = ()
+
+    def _aux_loop(self) -> None:
+        st = self.state
+        while True:
+            with self._cv:
+                while not self._aux and not st.stop:
+                    self._aux_busy = False
+                    self._cv.wait()
+                if st.stop:
+                    return
+                _p, _n, fn, args = heapq.heappop(self._aux)
+                self._aux_busy = True
+            try:
+                fn(*args, self.results)
+            except Exception:
+                pass
+
+    def set_tile_queue(self, groups: list) -> None:
+        """Replace the pending tile work, most important group first: [(spec, page, keys)]."""
+        self._ensure_threads()
+        with self._cv:
+            self.state.queue = deque(groups)
+            self._cv.notify_all()
+
+    def submit(self, fn, *args, priority: int = 0) -> None:
+        """Run fn(*args, results_deque) on the aux thread (higher priority first)."""
+        self._ensure_threads()
+        with self._cv:
+            heapq.heappush(self._aux, (-priority, next(self._seq), fn, args))
+            self._aux_busy = True
+            self._cv.notify_all()
+
+    def busy(self) -> bool:
+        st = self.state
+        return bool(st.queue or st.running or self._aux or self._aux_busy or self.results)
+
+    def poll(self, limit: int = 64) -> list:
+        out = []
+        while self.results and len(out) < limit:
+            out.append(self.results.popleft())
+        return out
+
+    def shutdown(self) -> None:
+        st = self.state
+        with self._cv:
+            st.stop = True
+            st.wanted = frozenset()
+            st.find_gen += 1
+            st.queue = deque()
+            self._aux.clear()
+            self._cv.notify_all()
+        for t in self._threads:
+            t.join(5.0)
+        self._threads = []

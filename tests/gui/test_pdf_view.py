@@ -1,0 +1,445 @@
+"""PdfView on the real corpus: rendering, zoom, navigation, selection, links, find, night mode, limits."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import sys
+import time
+from pathlib import Path
+
+import pymupdf
+import PySide6
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QImage
+
+from readerapp.ui.pdf_view import PasswordRequiredError, PdfOpenError, PdfView
+
+pytestmark = pytest.mark.gui
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+SHOTS = Path(__file__).resolve().parent / "screenshots"
+DROPOUT = CORPUS / "srivastava-dropout.pdf"
+
+
+def _need(path: Path) -> Path:
+    if not path.is_file():
+        pytest.skip(f"{path} is not present")
+    return path
+
+
+def _shot(widget, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert widget.grab().save(str(SHOTS / f"{name}.png"))
+
+
+@pytest.fixture
+def view(qtbot):
+    opened: list[str] = []
+    v = PdfView(url_opener=lambda url: opened.append(url.toString()))
+    v.opened_urls = opened
+    qtbot.addWidget(v)
+    v.resize(900, 1000)
+    v.show()
+    qtbot.waitExposed(v)
+    yield v
+    v.shutdown()
+
+
+def _open(qtbot, v: PdfView, path: Path) -> float:
+    t0 = time.perf_counter()
+    v.open(_need(path))
+    qtbot.waitUntil(v.visible_tiles_ready, timeout=5000)
+    return (time.perf_counter() - t0) * 1000
+
+
+def _click(qtbot, v: PdfView, page: int, x: float, y: float) -> None:
+    p = v._to_view(page, x, y).toPoint()
+    qtbot.mouseClick(v.viewport(), Qt.MouseButton.LeftButton, pos=p)
+
+
+def _drag(qtbot, v: PdfView, page: int, a: tuple, b: tuple) -> None:
+    pa, pb = v._to_view(page, *a).toPoint(), v._to_view(page, *b).toPoint()
+    vp = v.viewport()
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=pa)
+    mid = QPoint((pa.x() + pb.x()) // 2, (pa.y() + pb.y()) // 2)
+    qtbot.mouseMove(vp, mid)
+    qtbot.mouseMove(vp, pb)
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=pb)
+
+
+def test_open_first_page_and_outline(qtbot, view):
+    ms = _open(qtbot, view, DROPOUT)
+    print(f"\nfirst page visible after open(): {ms:.0f} ms")
+    assert ms < 2000  # generous under a loaded CI box; the target (300 ms) is checked by the benchmark
+    assert view.page_count() == 30
+    assert view.current_page() == 0
+    assert view.zoom_mode() == "fit_width"
+    out = view.outline()
+    assert out[0] == (1, "Introduction", 0)
+    assert all(isinstance(t, str) and 0 <= p < 30 for _, t, p in out)
+    # the tiles really contain ink: some non-white pixels inside the page
+    img = view.grab().toImage()
+    dark = sum(1 for y in range(100, 600, 7) for x in range(100, 800, 7)
+               if QImage.pixelColor(img, x, y).lightness() < 128)
+    assert dark > 50
+    _shot(view, "01_first_page")
+
+
+def test_scroll_keys_go_to_and_state(qtbot, view):
+    _open(qtbot, view, DROPOUT)
+    pages: list[int] = []
+    view.pageChanged.connect(pages.append)
+    vs = view.verticalScrollBar()
+    qtbot.keyClick(view, Qt.Key.Key_PageDown)
+    assert vs.value() > 0
+    v1 = vs.value()
+    qtbot.keyClick(view, Qt.Key.Key_J)
+    assert vs.value() > v1
+    qtbot.keyClick(view, Qt.Key.Key_K)
+    assert vs.value() == v1
+    qtbot.keyClick(view, Qt.Key.Key_Space, Qt.KeyboardModifier.ShiftModifier)
+    assert vs.value() == 0
+    qtbot.keyClick(view, Qt.Key.Key_End)
+    assert vs.value() == vs.maximum() and view.current_page() == 29
+    qtbot.keyClick(view, Qt.Key.Key_Home)
+    assert vs.value() == 0 and view.current_page() == 0
+    view.go_to(12)
+    assert view.current_page() == 12 and 12 in pages
+    qtbot.waitUntil(view.visible_tiles_ready, timeout=5000)
+    st = view.state()
+    assert st["page"] == 12 and st["zoom_mode"] == "fit_width"
+    view.go_to(3)
+    view.set_zoom(1.5)
+    st2 = view.state()
+    view.go_to(20)
+    view.restore_state(st)
+    assert view.current_page() == 12 and view.zoom_mode() == "fit_width"
+    view.restore_state(st2)
+    assert view.current_page() == 3 and view.zoom() == pytest.approx(1.5)
+
+
+def test_zoom_modes_steps_and_position_kept(qtbot, view):
+    _open(qtbot, view, DROPOUT)
+    zooms: list[float] = []
+    view.zoomChanged.connect(zooms.append)
+    vw = view.viewport().width()
+    view.go_to(5, 300)
+    qtbot.waitUntil(view.visible_tiles_ready, timeout=5000)
+    # fit width: the page is as wide as the viewport minus margins
+    assert view._page_rect(5).width() == pytest.approx(vw - 20, abs=2)
+    view.fit_page()
+    assert view._page_rect(5).height() <= view.viewport().height()
+    assert view.current_page() == 5
+    view.fit_width()
+    # zoom steps keep the point under the anchor
+    anchor = QPointF(300, 400)
+    page = view._page_at(anchor, nearest=True)
+    before = view._to_pdf(page, anchor)
+    view.zoom_in(anchor)
+    assert zooms[-1] > zooms[-2] if len(zooms) > 1 else view.zoom() > 1.0
+    after = view._to_pdf(page, anchor)
+    assert after == pytest.approx(before, abs=1.0)
+    z = view.zoom()
+    view.zoom_out(anchor)
+    assert view.zoom() < z
+    # Ctrl+wheel zooms around the cursor
+    z = view.zoom()
+    before = view._to_pdf(page, anchor)
+    from PySide6.QtGui import QWheelEvent
+    ev = QWheelEvent(anchor, view.viewport().mapToGlobal(anchor), QPoint(0, 0), QPoint(0, 120),
+                     Qt.MouseButton.NoButton, Qt.KeyboardModifier.ControlModifier, Qt.ScrollPhase.NoScrollPhase,
+                     False)
+    view.wheelEvent(ev)
+    assert view.zoom() > z
+    assert view._to_pdf(page, anchor) == pytest.approx(before, abs=1.0)
+    qtbot.keyClick(view, Qt.Key.Key_Plus)
+    qtbot.keyClick(view, Qt.Key.Key_Plus)
+    assert view.zoom_mode() == "custom"
+    for _ in range(30):
+        view.zoom_in()
+    assert view.zoom() == 8.0
+    for _ in range(40):
+        view.zoom_out()
+    assert view.zoom() == 0.25
+    view.set_zoom(2.0)
+    view.go_to(0)
+    qtbot.waitUntil(view.visible_tiles_ready, timeout=5000)
+    _shot(view, "02_zoomed_200")
+
+
+def _word_rect(path: Path, page: int, text: str, below: float = -1.0):
+    with pymupdf.open(path) as d:
+        hits = [h for h in d[page].search_for(text) if h.y0 > below]
+    assert hits, text
+    return hits[0]
+
+
+def test_select_text_by_drag_and_copy(qtbot, view):
+    _open(qtbot, view, DROPOUT)
+    r1 = _word_rect(DROPOUT, 0, "Deep neural nets")
+    r2 = _word_rect(DROPOUT, 0, "machine learning", below=r1.y0 - 2)  # end of the abstract's first line
+    got = []
+    view.selectionChanged.connect(lambda p, q, t: got.append((p, q, t)))
+    # load the page text first (hovering does it), then drag from before "Deep" to the next line
+    qtbot.mouseMove(view.viewport(), view._to_view(0, r1.x0 + 5, r1.y0 + 5).toPoint())
+    qtbot.waitUntil(lambda: view.is_text_loaded(0), timeout=5000)
+    _drag(qtbot, view, 0, (r1.x0 + 0.5, (r1.y0 + r1.y1) / 2), (r2.x1 - 0.5, (r2.y0 + r2.y1) / 2 + 12.5))
+    qtbot.waitUntil(lambda: bool(got), timeout=3000)
+    page, quads, text = got[-1]
+    assert page == 0
+    assert text.startswith("Deep neural nets with a large number of parameters")
+    assert "systems. However" in text  # crossed into the next line
+    assert len(quads) == 2 and all(len(q) == 8 for q in quads)
+    # quads are PDF coordinates on the page, the first starts at "Deep"
+    assert quads[0][0] == pytest.approx(r1.x0, abs=1.0) and quads[0][1] == pytest.approx(r1.y0, abs=3.0)
+    qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QGuiApplication.clipboard().text() == text
+    _shot(view, "03_selection")
+    # character precision: select exactly "neural"
+    r = _word_rect(DROPOUT, 0, "neural nets", below=r1.y0 - 2)
+    w = _word_rect(DROPOUT, 0, "neural", below=r1.y0 - 2)
+    _drag(qtbot, view, 0, (w.x0 + 0.3, (w.y0 + w.y1) / 2), (w.x1 - 0.3, (w.y0 + w.y1) / 2))
+    assert got[-1][2] == "neural"
+    assert r.x0 == pytest.approx(w.x0)
+    # ligature split for copying: "overﬁtting" copies as "overfitting"
+    o = _word_rect(DROPOUT, 0, "is a serious problem")
+    _drag(qtbot, view, 0, (o.x0 - 46, (o.y0 + o.y1) / 2), (o.x0 - 1, (o.y0 + o.y1) / 2))
+    assert "overfitting" in got[-1][2]
+
+
+def test_area_selection_signal(qtbot, view):
+    _open(qtbot, view, DROPOUT)
+    view.set_tool("area")
+    got = []
+    view.areaSelected.connect(lambda p, r: got.append((p, r)))
+    _drag(qtbot, view, 0, (100, 200), (300, 350))
+    assert len(got) == 1
+    page, rect = got[0]
+    assert page == 0
+    assert rect == pytest.approx((100, 200, 300, 350), abs=1.5)
+    view.set_tool("select")
+
+
+def test_highlights_drawn_and_clicked(qtbot, view):
+    _open(qtbot, view, DROPOUT)
+    r = _word_rect(DROPOUT, 0, "Deep neural nets")
+    u = _word_rect(DROPOUT, 0, "Dropout is a technique")
+    view.set_highlights([
+        {"id": 7, "page": 0, "quads": [tuple(r)], "color": "#ffd400", "kind": "highlight"},
+        {"id": "u1", "page": 0, "quads": [u.quad], "color": "#2ea8e5", "kind": "underline"},
+        {"id": 9, "page": 0, "quads": [(80, 90, 540, 150)], "color": "#5fb236", "kind": "area"},
+    ])
+    clicked = []
+    view.highlightClicked.connect(clicked.append)
+    # the highlight is drawn: the pixel in the middle of the word is yellow-ish (multiply)
+    qtbot.waitUntil(view.visible_tiles_ready, timeout=5000)
+    img = view.viewport().grab().toImage()
+    # the lightest pixel inside the highlight (paper, not glyph ink) is yellow: multiplied by #ffd400
+    a = view._to_view(0, r.x0, r.y0).toPoint()
+    b = view._to_view(0, r.x1, r.y1).toPoint()
+    colors = [img.pixelColor(x, y) for x in range(a.x() + 1, b.x() - 1) for y in range(a.y() + 1, b.y() - 1)]
+    c = max(colors, key=lambda q: q.lightness())
+    assert c.blue() < 40 and c.red() > 230 and c.green() > 190, c.name()
+    _click(qtbot, view, 0, (r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2)
+    _click(qtbot, view, 0, (u.x0 + u.x1) / 2, (u.y0 + u.y1) / 2)
+    _click(qtbot, view, 0, 85, 95)
+    assert clicked == [7, "u1", 9]
+    _shot(view, "04_highlights")
+    view.flash_region(3, (72, 300, 540, 340))
+    assert view.current_page() == 3
+    qtbot.waitUntil(view.visible_tiles_ready, timeout=5000)
+    _shot(view, "04b_flash")
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen QPA, showing the popup
+def test_internal_link_back_forward_and_preview(qtbot, view):
+    _open(qtbot, view, DROPOUT)
+    qtbot.waitUntil(lambda: view.links(0) is not None, timeout=5000)
+    cites = [ln for ln in view.links(0) if "target" in ln and ln["target"][0] == 28]
+    assert cites, view.links(0)
+    ln = cites[0]
+    x0, y0, x1, y1 = ln["rect"]
+    view.go_to(0, y0 - 200, record=False)
+    qtbot.waitUntil(view.visible_tiles_ready, timeout=5000)
+    start = view.verticalScrollBar().value()
+    # hover -> preview popup with a crop of the reference entry
+    qtbot.mouseMove(view.viewport(), view._to_view(0, (x0 + x1) / 2, (y0 + y1) / 2).toPoint())
+    qtbot.waitUntil(lambda: view.link_preview().isVisible(), timeout=5000)
+    assert not view.link_preview().image().isNull()
+    _shot(view.link_preview(), "07_link_preview")
+    assert view.link_preview().width() > 200
+    followed = []
+    view.linkFollowed.connect(followed.append)
+    _click(qtbot, view, 0, (x0 + x1) / 2, (y0 + y1) / 2)
+    assert followed == [28] and view.current_page() == 28
+    # the target (Nowlan & Hinton) is near the top of the view
+    pos = view._to_view(28, 90, 204)
+    assert 0 <= pos.y() <= 120
+    qtbot.keyClick(view, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert view.verticalScrollBar().value() == start
+    qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert view.current_page() == 28
+    assert view.back() and view.verticalScrollBar().value() == start
+    assert not view.back()
+
+
+def test_external_link_uses_injected_opener(qtbot, view):
+    path = _need(CORPUS / "bahdanau-align-and-translate.pdf")
+    _open(qtbot, view, path)
+    with pymupdf.open(path) as d:
+        uris = [(p.number, ln) for p in d for ln in p.get_links() if ln["kind"] == pymupdf.LINK_URI]
+    page, ln = uris[0]
+    view.go_to(page, max(0, ln["from"].y0 - 100), record=False)
+    qtbot.waitUntil(lambda: view.links(page) is not None, timeout=5000)
+    got = []
+    view.externalLinkClicked.connect(got.append)
+    _click(qtbot, view, page, (ln["from"].x0 + ln["from"].x1) / 2, (ln["from"].y0 + ln["from"].y1) / 2)
+    assert got == [ln["uri"]]
+    assert view.opened_urls == [ln["uri"]]
+
+
+def test_find_in_document(qtbot, view):
+    _open(qtbot, view, DROPOUT)
+    n = view.find("dropout")
+    with pymupdf.open(DROPOUT) as d:
+        expected = sum(len(p.search_for("dropout")) for p in d)
+    assert n == expected > 50
+    hits = view.find_hits()
+    assert sum(len(q) for q in hits.values()) == n
+    first = view.current_hit()
+    assert first is not None and first[0] == 0
+    page, idx = view.find_next()
+    assert (page, idx) != (first[0], 0) or n == 1
+    qtbot.waitUntil(view.visible_tiles_ready, timeout=5000)
+    _shot(view, "05_find_hits")
+    view.find_previous()
+    assert view.current_hit()[0] == first[0]
+    # wrap around backwards to the last hit
+    last = view.find_previous()
+    assert last[0] == max(hits)
+    assert view.current_page() == last[0] or abs(view.current_page() - last[0]) <= 1
+    assert view.find("zzqxnotthere") == 0
+    assert view.find_next() is None
+
+
+def test_night_mode_inverts(qtbot, view):
+    _open(qtbot, view, DROPOUT)
+    def page_bg():
+        img = view.viewport().grab().toImage()
+        p = view._to_view(0, 20, 20).toPoint() * img.devicePixelRatio()
+        return img.pixelColor(p).lightness()
+    assert page_bg() > 240
+    view.set_night_mode(True)
+    assert view.night_mode()
+    qtbot.waitUntil(view.visible_tiles_ready, timeout=5000)
+    assert page_bg() < 15
+    _shot(view, "06_night_mode")
+    view.set_night_mode(False)
+    qtbot.waitUntil(view.visible_tiles_ready, timeout=5000)
+    assert page_bg() > 240
+
+
+def test_bad_input(qtbot, view, tmp_path):
+    bad = tmp_path / "garbage.pdf"
+    bad.write_bytes(b"this is not a pdf at all" * 10)
+    with pytest.raises(PdfOpenError):
+        view.open(bad)
+    with pytest.raises(PdfOpenError):
+        view.open(tmp_path / "missing.pdf")
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "secret")
+    enc = tmp_path / "enc.pdf"
+    doc.save(enc, encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="pw", owner_pw="own")
+    with pytest.raises(PasswordRequiredError, match="password"):
+        view.open(enc)
+    with pytest.raises(PasswordRequiredError):
+        view.open(enc, password="nope")
+    view.open(enc, password="pw")
+    qtbot.waitUntil(view.visible_tiles_ready, timeout=5000)
+    assert view.page_count() == 1
+
+
+def test_damaged_page_renders_error_tile(qtbot, view, tmp_path):
+    doc = pymupdf.open()
+    for i in range(3):
+        doc.new_page().insert_text((72, 72), f"Hello page {i + 1}", fontsize=30)
+    cx = doc[1].get_contents()[0]
+    doc.update_stream(cx, b"BT /F1 12 Tf 72 72 Td (abc) Tj ET " + b"q " * 100000)  # nesting overflow
+    path = tmp_path / "damaged.pdf"
+    doc.save(path)
+    view.open(path)
+    view.set_zoom(0.5)
+    qtbot.waitUntil(lambda: all(view.is_page_rendered(i) for i in range(3)), timeout=5000)
+    assert view.page_error(1) and "nested" in view.page_error(1)
+    assert view.page_error(0) is None and view.page_error(2) is None
+    img = view.viewport().grab().toImage()
+    p = view._to_view(1, 300, 500).toPoint() * img.devicePixelRatio()
+    assert img.pixelColor(p).name() == "#9e9e9e"
+    _shot(view, "08_damaged_page")
+
+
+def test_cache_stays_bounded_at_high_zoom(qtbot, view):
+    _open(qtbot, view, DROPOUT)
+    cap = view.cache_cap()
+    assert cap == 256 * 1024 * 1024
+    view.set_zoom(4.0)
+    vs = view.verticalScrollBar()
+    while vs.value() < vs.maximum():
+        vs.setValue(vs.value() + view.viewport().height())
+        qtbot.waitUntil(view.visible_tiles_ready, timeout=10000)
+        assert view.cache_bytes() <= cap
+    print(f"\ncache: {view.cache_bytes() / 2**20:.0f} MB now, peak {view.cache_peak_bytes() / 2**20:.0f} MB, "
+          f"cap {cap / 2**20:.0f} MB")
+    assert view.cache_peak_bytes() <= cap
+    assert PdfView(cache_bytes=2**40).cache_cap() <= 300 * 1024 * 1024
+
+
+def test_gui_thread_stall_while_scrolling(qtbot, view):
+    _open(qtbot, view, DROPOUT)
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick():
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(tick)
+    timer.start()
+    vs = view.verticalScrollBar()
+    step = view.viewport().height() // 3
+    t0 = time.perf_counter()
+    while vs.value() < vs.maximum():
+        vs.setValue(vs.value() + step)
+        qtbot.wait(16)  # ~60 Hz scrolling; renders happen in the workers meanwhile
+    qtbot.waitUntil(view.visible_tiles_ready, timeout=5000)
+    timer.stop()
+    worst = max(gaps[1:]) * 1000
+    print(f"\nscrolled 30 pages in {time.perf_counter() - t0:.1f} s; max GUI gap {worst:.0f} ms, "
+          f"max paint {view.max_paint_ms:.1f} ms")
+    assert worst < 250  # generous: the machine is shared; see the printed figure
+
+
+_BROKEN_PYSIDE = PySide6.__version__ == "6.12.0" and sys.version_info < (3, 12)
+
+
+@pytest.mark.xfail(_BROKEN_PYSIDE, strict=True,
+                   reason="PySide6 6.12.0 on Python 3.11 drops a reference to None on every void method "
+                          "call (e.g. QImage.setDevicePixelRatio) and to False on every signal emit; "
+                          "the interpreter aborts (none_dealloc/bool_dealloc). 6.11.2 is fine.")
+def test_no_refcount_drift_while_viewing(qtbot, view):
+    refs0 = sys.getrefcount(None), sys.getrefcount(False)
+    _open(qtbot, view, DROPOUT)
+    vs = view.verticalScrollBar()
+    while vs.value() < vs.maximum():
+        vs.setValue(vs.value() + view.viewport().height())
+        qtbot.waitUntil(view.visible_tiles_ready, timeout=5000)
+    view.find("the")
+    refs1 = sys.getrefcount(None), sys.getrefcount(False)
+    assert refs1[0] > refs0[0] - 500 and refs1[1] > refs0[1] - 100, (refs0, refs1)
