@@ -50,6 +50,9 @@ def setup_logging(debug: bool) -> None:
 
     root = logging.getLogger()
     root.setLevel(logging.DEBUG if debug else logging.INFO)
+    for old in [h for h in root.handlers if getattr(h, "_readerapp", False)]:
+        root.removeHandler(old)  # main() called again in one process: no doubled lines
+        old.close()
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         log_dir = user_log_dir()
@@ -57,12 +60,14 @@ def setup_logging(debug: bool) -> None:
         handler = RotatingFileHandler(log_dir / "readerapp.log", maxBytes=2_000_000, backupCount=5,
                                       encoding="utf-8")
         handler.setFormatter(fmt)
+        handler._readerapp = True
         root.addHandler(handler)
     except OSError:
         pass  # logging must never stop the app (read-only home, full disk)
     if debug:
         stream = logging.StreamHandler(sys.stderr)
         stream.setFormatter(fmt)
+        stream._readerapp = True
         root.addHandler(stream)
 
 
