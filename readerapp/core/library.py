@@ -117,6 +117,9 @@ class Library:
             if self._lock_file is not None:
                 self._lock_file.close()
             if isinstance(exc, sqlite3.DatabaseError):
+                if _disk_full(self.folder):  # SQLite says "disk I/O error" when it cannot create the -shm file
+                    raise LibraryError(f"the disk holding {self.folder} is full: readerapp cannot open the library "
+                                       "(nothing was changed); free some space and try again") from exc
                 raise LibraryError(f"cannot open library {self.folder}: {exc}") from exc
             raise
         self.closed = False
@@ -889,6 +892,15 @@ class Library:
         finally:
             target.close()
         log.info("backed up library before upgrade to %s", dest)
+
+
+def _disk_full(folder: Path) -> bool:
+    import shutil
+
+    try:
+        return shutil.disk_usage(folder).free < 256 * 1024
+    except OSError:
+        return False
 
 
 def _storage_error(exc: sqlite3.OperationalError, folder: Path) -> Exception:
