@@ -27,7 +27,13 @@ def register(sub) -> None:
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--json", action="store_true")
     p.add_argument("--mode", choices=("keyword", "semantic", "hybrid"), default="keyword",
-                   help="keyword (FTS, default: fastest), semantic (by meaning) or hybrid (both, fused)")
+                   help="keyword (FTS; the default here because it starts in a fraction of a second), "
+                        "semantic (by meaning; loads the model, seconds) or hybrid (both, fused)")
+    p.add_argument("--section", help="only papers in this section (or its subsections)")
+    p.add_argument("--tag", help="only papers with this tag")
+    p.add_argument("--year", help="only papers of this year or range (2014-2016)")
+    p.add_argument("--status", choices=("to-read", "reading", "read"))
+    p.add_argument("--paper", type=int, help="only inside this paper")
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("list", help="list papers")
@@ -129,13 +135,14 @@ def _terminal_snippet(snippet: str) -> str:
 
 def cmd_search(args) -> int:
     query = " ".join(args.query)
-    with open_library(args) as lib:
-        if args.mode == "keyword":
-            hits = lib.search(query, limit=args.limit)
-        else:
-            from readerapp.core.hybrid import search as mode_search
+    from readerapp.core.hybrid import search as mode_search
 
-            hits = mode_search(lib, query, mode=args.mode, limit=args.limit)
+    def notice(text: str) -> None:
+        print(f"readerapp: note: {text}", file=sys.stderr)
+
+    with open_library(args) as lib:
+        hits = mode_search(lib, query, mode=args.mode, limit=args.limit, section=args.section, tag=args.tag,
+                           year=args.year, status=args.status, paper_id=args.paper, notice=notice)
     if args.json:
         print_json([h.to_json() for h in hits])
         return EXIT_OK

@@ -123,6 +123,9 @@ class Library:
                 raise LibraryError(f"cannot open library {self.folder}: {exc}") from exc
             raise
         self.closed = False
+        from readerapp.core.semantic import queue as embed_queue  # SQL only: no model, no torch
+
+        embed_queue.attach(self)
 
     # ---------------------------------------------------------------- basics
     def index_readers(self, n: int) -> list[sqlite3.Connection]:

@@ -1,0 +1,224 @@
+"""The embedding pipeline: drain the queue, chunk, embed, store.
+
+Runs in the background (a QThread in the GUI, `readerapp embed` on the
+command line); import never waits for it. Progress goes to a callback and a
+cancel flag is checked between batches. Passages whose text did not change
+keep their vectors, so only what changed is embedded again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from readerapp.core import pdftext
+from readerapp.core.semantic import queue
+from readerapp.core.semantic.chunking import Chunk, chunk_pdf
+from readerapp.core.semantic.store import pack_codes
+from readerapp.core.workerpool import GuardedPool
+
+log = logging.getLogger(__name__)
+
+ENCODE_CALL = 256  # passages per model.encode call (the model sorts by length inside a call)
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@dataclass
+class EmbedStats:
+    papers: int = 0
+    chunks_embedded: int = 0
+    chunks_reused: int = 0
+    failed: list[tuple[int, str]] = field(default_factory=list)
+    cancelled: bool = False
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def ensure_model(library, model) -> bool:
+    """Record the model; a different model invalidates all vectors. Returns True if reset."""
+    with library.lock:
+        row = library.idx.execute("SELECT name, dim FROM embed_model WHERE id = 1").fetchone()
+    if row is not None and (row[0], row[1]) == (model.name, model.dim):
+        return False
+    with library.index_transaction() as conn:
+        conn.execute("DELETE FROM vectors")
+        conn.execute("INSERT OR REPLACE INTO embed_model (id, name, dim, center, generation) VALUES (1, ?, ?, NULL,"
+                     " coalesce((SELECT generation FROM embed_model WHERE id = 1), 0) + 1)", (model.name, model.dim))
+    if row is not None:
+        log.info("embedding model changed from %s to %s: re-embedding everything", row[0], model.name)
+    queue.enqueue_all(library)
+    return True
+
+
+def _replace_chunks(library, paper_id: int, kind: str, items: list[tuple[int | None, int | None, tuple | None, str]]
+                    ) -> int:
+    """Replace a paper's chunks of one kind, keeping vectors of unchanged text.
+    items: (ref_id, page, bbox, text). Returns how many vectors were reused."""
+    reused = 0
+    with library.index_transaction() as conn:
+        old = {}
+        for h, vec, code in conn.execute(
+                "SELECT c.content_hash, v.vec, v.code FROM chunks c JOIN vectors v ON v.chunk_id = c.id"
+                " WHERE c.paper_id = ? AND c.kind = ?", (paper_id, kind)):
+            old[h] = (vec, code)
+        conn.execute("DELETE FROM chunks WHERE paper_id = ? AND kind = ?", (paper_id, kind))
+        for ref_id, page, bbox, text in items:
+            h = _hash(text)
+            x0, y0, x1, y1 = bbox if bbox else (None, None, None, None)
+            cid = conn.execute(
+                "INSERT INTO chunks (paper_id, kind, ref_id, page, x0, y0, x1, y1, text, content_hash)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (paper_id, kind, ref_id, page, x0, y0, x1, y1, text, h)
+            ).lastrowid
+            if h in old:
+                conn.execute("INSERT INTO vectors (chunk_id, vec, code) VALUES (?, ?, ?)", (cid, *old[h]))
+                reused += 1
+    return reused
+
+
+def note_items(library, paper_id: int) -> list:
+    note = library.get_note(paper_id)
+    paper = library.get_paper(paper_id)
+    parts = [(label, text.strip()) for label, text in (
+        ("Summary", paper.summary), ("Problem", note.problem), ("Method", note.method),
+        ("Results", note.results), ("Notes", note.notes)) if text and text.strip()]
+    if not parts:
+        return []
+    text = " ".join(f"{label}: {body}" for label, body in parts)
+    return [(None, None, None, text)]
+
+
+def highlight_items(library, paper_id: int) -> list:
+    items = []
+    for h in library.highlights(paper_id):
+        text = " — ".join(t for t in (h.text.strip(), h.comment.strip()) if t)
+        if not text:
+            continue
+        xs = [v for q in h.quads for v in q[0::2]]
+        ys = [v for q in h.quads for v in q[1::2]]
+        bbox = (min(xs), min(ys), max(xs), max(ys)) if xs else None
+        items.append((h.id, h.page + 1, bbox, text))
+    return items
+
+
+def _chunk_task(path: str) -> dict:
+    try:
+        return {"chunks": [(c.page, c.bbox, c.text) for c in chunk_pdf(path)]}
+    except Exception as exc:
+        return {"error": f"could not read the PDF for embedding ({exc})"[:200]}
+
+
+def run(library, *, model=None, progress: Progress | None = None, cancel: Callable[[], bool] | None = None,
+        workers: int | None = None) -> EmbedStats:
+    """Process the whole queue, then embed every chunk without a vector."""
+    from readerapp.core.semantic.model import load_model
+
+    stats = EmbedStats()
+    model = model or load_model()
+    ensure_model(library, model)
+    jobs = queue.pending(library)
+    page_jobs: dict[int, int] = {}
+    total = len(jobs)
+    for n, (ticket, pid, kind) in enumerate(jobs, 1):
+        if cancel is not None and cancel():
+            stats.cancelled = True
+            return stats
+        if kind == "deleted":
+            with library.index_transaction() as conn:
+                conn.execute("DELETE FROM chunks WHERE paper_id = ?", (pid,))
+            queue.done(library, ticket)
+        elif pid not in set(library.all_paper_ids()):
+            queue.done(library, ticket)
+        elif kind == "note":
+            stats.chunks_reused += _replace_chunks(library, pid, "note", note_items(library, pid))
+            queue.done(library, ticket)
+        elif kind == "highlight":
+            stats.chunks_reused += _replace_chunks(library, pid, "highlight", highlight_items(library, pid))
+            queue.done(library, ticket)
+        else:
+            page_jobs[pid] = ticket
+        if progress:
+            progress("queue", n, total)
+    if page_jobs:
+        tasks = []
+        for pid, ticket in page_jobs.items():
+            files = library.files_of(pid)
+            if not files or not Path(files[-1]["path"]).is_file():
+                queue.done(library, ticket)  # nothing to read; a relocate will re-queue it
+                continue
+            tasks.append(((pid, ticket), files[-1]["path"]))
+        with GuardedPool(_chunk_task, workers=min(workers or pdftext.default_workers(), max(1, len(tasks))),
+                         timeout=120, initializer=pdftext.warm_up) as pool:
+            for n, ((pid, ticket), data) in enumerate(pool.run(tasks, cancel=cancel), 1):
+                if "error" in data:
+                    stats.failed.append((pid, data["error"]))
+                else:
+                    items = [(None, page, tuple(bbox), text) for page, bbox, text in data["chunks"]]
+                    stats.chunks_reused += _replace_chunks(library, pid, "page", items)
+                    stats.papers += 1
+                queue.done(library, ticket)
+                if progress:
+                    progress("chunk", n, len(tasks))
+        if cancel is not None and cancel():
+            stats.cancelled = True
+            return stats
+    stats.chunks_embedded = embed_missing(library, model, progress=progress, cancel=cancel)
+    if cancel is not None and cancel():
+        stats.cancelled = True
+    return stats
+
+
+def embed_missing(library, model, *, progress: Progress | None = None,
+                  cancel: Callable[[], bool] | None = None) -> int:
+    """Embed every chunk that has no vector yet. Returns how many were embedded."""
+    with library.lock:
+        todo = library.idx.execute("SELECT id, text FROM chunks WHERE id NOT IN (SELECT chunk_id FROM vectors)"
+                                   " ORDER BY id").fetchall()
+    done = 0
+    for start in range(0, len(todo), ENCODE_CALL):
+        if cancel is not None and cancel():
+            break
+        batch = todo[start:start + ENCODE_CALL]
+        vecs = model.encode([r[1] for r in batch])
+        center = _center(library, vecs)
+        codes = pack_codes(vecs, center)
+        half = vecs.astype(np.float16)
+        with library.index_transaction() as conn:
+            conn.executemany("INSERT OR REPLACE INTO vectors (chunk_id, vec, code) VALUES (?, ?, ?)",
+                             [(r[0], half[i].tobytes(), codes[i].tobytes()) for i, r in enumerate(batch)])
+            conn.execute("UPDATE embed_model SET generation = generation + 1 WHERE id = 1")
+        done += len(batch)
+        if progress:
+            progress("embed", done, len(todo))
+    return done
+
+
+def _center(library, vecs: np.ndarray) -> np.ndarray:
+    """The centering vector of the sign codes: fixed from the first batch embedded."""
+    with library.lock:
+        row = library.idx.execute("SELECT center FROM embed_model WHERE id = 1").fetchone()
+    if row is not None and row[0] is not None:
+        return np.frombuffer(row[0], dtype=np.float32)
+    center = vecs.mean(axis=0).astype(np.float32)
+    with library.index_transaction() as conn:
+        conn.execute("UPDATE embed_model SET center = ? WHERE id = 1", (center.tobytes(),))
+    return center
+
+
+def status(library) -> dict:
+    with library.lock:
+        chunks = library.idx.execute("SELECT count(*) FROM chunks").fetchone()[0]
+        vectors = library.idx.execute("SELECT count(*) FROM vectors").fetchone()[0]
+        queued = library.idx.execute("SELECT count(*) FROM embed_queue").fetchone()[0]
+        model = library.idx.execute("SELECT name, dim FROM embed_model WHERE id = 1").fetchone()
+    return {"chunks": chunks, "vectors": vectors, "queued": queued,
+            "model": model[0] if model else None, "dim": model[1] if model else None}
+
+
+__all__ = ["run", "embed_missing", "status", "EmbedStats", "Chunk"]

@@ -1,0 +1,74 @@
+"""Metadata extraction on arbitrary first pages and document info: always an
+ExtractedMetadata with sane types, never an exception, bounded time."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pymupdf
+from hypothesis import given, settings, strategies as st
+
+from readerapp.core.metadata import ExtractedMetadata, extract_metadata
+
+METADATA_EXAMPLES = 300
+
+_fragments = st.sampled_from([
+    "arXiv:1502.03167v3 [cs.LG] 2 Mar 2015", "arXiv:", "[cs.CL]", "arXiv:hep-th/9901001", "doi:10.1000/xyz123",
+    "https://doi.org/10.48550/arXiv.1706.03762", "10.", "github.com/", "https://github.com/a/b", "Published as a "
+    "conference paper at ICLR 2015", "Advances in Neural Information Processing Systems 27", "Journal of Machine "
+    "Learning Research 15 (2014)", "Abstract", "Introduction", "∗", "†", "University of Toronto", "and", ",", ";",
+    "\n", "  ", "1999", "2049", "0000", "CVPR", "Proceedings of the", "摘要", "清华大学", "张三", "李四",
+    "ﬁ", "\u00ad", "\x0c", "Ⅻ", "𝔸𝕓", "", "A" * 300,
+])
+page_text = st.one_of(st.text(max_size=400), st.lists(_fragments, max_size=30).map(" ".join))
+
+
+def _doc(lines: list[tuple[str, float]], info_title: str, info_author: str) -> pymupdf.Document:
+    doc = pymupdf.open()
+    page = doc.new_page()
+    y = 60.0
+    for text, size in lines:
+        if y > 760:
+            break
+        try:
+            page.insert_text((50, y), text, fontsize=size)
+        except Exception:  # characters the base font cannot encode: skip that line
+            pass
+        y += size * 1.4
+    doc.set_metadata({"title": info_title, "author": info_author})
+    return doc
+
+
+def _check(meta) -> None:
+    assert isinstance(meta, ExtractedMetadata)
+    d = meta.as_dict()
+    assert set(d) == {"title", "authors", "year", "venue", "arxiv_id", "doi", "code_url"}
+    assert d["title"] is None or isinstance(d["title"], str)
+    assert isinstance(d["authors"], list) and all(isinstance(a, str) and a for a in d["authors"])
+    assert d["year"] is None or (isinstance(d["year"], int) and 1000 <= d["year"] <= 2200)
+    if d["arxiv_id"]:
+        assert re.fullmatch(r"\d{4}\.\d{4,5}|[a-z][a-z.\-]+/\d{7}", d["arxiv_id"], re.I)
+    if d["doi"]:
+        assert d["doi"].startswith("10.")
+
+
+@settings(max_examples=METADATA_EXAMPLES, deadline=None)
+@given(lines=st.lists(st.tuples(page_text, st.floats(4, 40)), max_size=12),
+       texts=st.lists(page_text, max_size=3), info_title=st.text(max_size=80), info_author=st.text(max_size=80))
+def test_extract_metadata_never_raises(lines, texts, info_title, info_author):
+    doc = _doc(lines, info_title, info_author)
+    t = time.perf_counter()
+    try:
+        _check(extract_metadata(doc))  # from the page itself
+        _check(extract_metadata(doc, texts))  # with page texts that need not match the layout
+        _check(extract_metadata(doc, []))
+    finally:
+        doc.close()
+    assert time.perf_counter() - t < 5.0
+
+
+def test_extract_metadata_on_an_empty_document():
+    doc = pymupdf.open()
+    _check(extract_metadata(doc, []))
+    doc.close()
