@@ -23,7 +23,7 @@ Methods: open(path, password=None), close_document(), page_count(), outline(),
 go_to(page, y=None), current_page(), zoom(), zoom_mode(), set_zoom(z),
 zoom_in(), zoom_out(), fit_width(), fit_page(), back(), forward(),
 find(text) -> int, start_find(text), find_next(), find_previous(), clear_find(),
-find_hits(), set_tool("select"|"area"), selected_text(), copy_selection(),
+find_hits(), find_position(), set_tool("select"|"area"), selected_text(), copy_selection(),
 clear_selection(), set_highlights(items), flash_region(page, rect),
 set_night_mode(bool), night_mode(), state(), restore_state(d),
 is_page_rendered(page), visible_tiles_ready(), cache_bytes(), cache_cap().
@@ -1315,6 +1315,10 @@ class PdfView(QAbstractScrollArea):
             return None
         page, n = self._find_order[self._find_cur]
         return page, self._find_hits[page][n]
+
+    def find_position(self) -> tuple[int, int]:
+        """(index of the emphasised hit, or -1; total hits so far) for a "3 / 120" label."""
+        return self._find_cur, self._find_total
 
     def find_hits(self) -> dict[int, list]:
         return {p: list(q) for p, q in self._find_hits.items()}
