@@ -157,6 +157,8 @@ class _HighlightDelegate(QStyledItemDelegate):
         max_h = fm.lineSpacing() * self.MAX_QUOTE_LINES
         qh = min(quote_rect.height(), max_h)
         comment = h.comment.strip()
+        if not quote and not comment:  # an area without a comment: say how to add one
+            comment = QApplication.translate("HighlightList", "No comment yet (double-click to add one)")
         crect = fi.boundingRect(QRect(0, 0, text_w, 10000), flags, comment) if comment else QRect()
         ch = min(crect.height(), fi.lineSpacing() * 4)
         return small, italic, text_w, fs.lineSpacing(), qh, ch, quote, comment
@@ -219,7 +221,8 @@ class _HighlightDelegate(QStyledItemDelegate):
             y += qh + 4
         if ch:
             p.setFont(italic)
-            p.setPen(QColor("#9ec6ff") if selected else QColor("#1f5fa8"))
+            hint = not h.comment.strip()
+            p.setPen(dim if hint else QColor("#d6e8ff") if selected else QColor("#1f5fa8"))
             p.drawText(QRect(x, y, text_w, ch), flags, comment)
         p.restore()
 
@@ -343,3 +346,14 @@ class HighlightList(QListWidget):
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
         self.doItemsLayout()  # word-wrapped rows get their new heights
+
+    def paintEvent(self, ev) -> None:
+        super().paintEvent(ev)
+        if self.count() == 0:  # say how to make one instead of showing an empty white box
+            p = QPainter(self.viewport())
+            p.setPen(self.palette().placeholderText().color())
+            r = self.viewport().rect().adjusted(16, 16, -16, -16)
+            p.drawText(r, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap),
+                       self.tr("No highlights yet.\n\nSelect text in the page and press 1–5 for a colour or U to "
+                               "underline; use the area tool for figures and equations."))
+            p.end()

@@ -69,7 +69,8 @@ def render_markdown(text: str) -> str:
 
 
 PREVIEW_CSS = """
-body { font-size: 10pt; }
+h1 { font-size: 15pt; } h2 { font-size: 13pt; } h3 { font-size: 11pt; }
+h1, h2, h3, h4 { margin-top: 4px; margin-bottom: 4px; }
 blockquote { color: #555555; margin-left: 10px; }
 code { font-family: monospace; background-color: #f0f0f0; }
 pre { background-color: #f4f4f4; }
@@ -91,7 +92,11 @@ class MarkdownPreview(QTextBrowser):
         self.document().setDefaultStyleSheet(PREVIEW_CSS)
         self.refused: list[str] = []  # resources asked for and refused (tests, debugging)
         self.highlighted.connect(lambda url: self.linkHovered.emit(url.toString()))
-        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        # visibly not an input field: a tinted card with a bar on the left
+        self.setStyleSheet("QTextBrowser { background: #f6f5f0; color: #202020;"
+                           " border-left: 3px solid #c9c4b0; border-radius: 2px; padding: 2px 4px; }")
+        self.setToolTip(self.tr("Preview (links and images are not loaded)"))
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._markdown = ""

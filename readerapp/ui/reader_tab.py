@@ -54,23 +54,28 @@ def _bbox(quads) -> tuple[float, float, float, float] | None:
 class _MessagePanel(QWidget):
     """What the left side shows instead of the page: an error or a paper without a PDF."""
 
+    MAX_W = 640
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("readerMessage")
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(40, 40, 40, 40)
+        outer.setContentsMargins(30, 30, 30, 30)
         outer.addStretch(1)
-        box = QWidget()
-        box.setMaximumWidth(620)
-        lay = QVBoxLayout(box)
-        lay.setSpacing(10)
+        self.box = QWidget()
+        lay = QVBoxLayout(self.box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(12)
         top = QHBoxLayout()
+        top.setSpacing(12)
         self.icon = QLabel()
         self.icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        top.addWidget(self.icon)
+        top.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         self.headline = QLabel()
         self.headline.setObjectName("headline")
         self.headline.setWordWrap(True)
+        self.headline.setTextFormat(Qt.TextFormat.PlainText)
+        self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         f = self.headline.font()
         f.setPointSizeF(f.pointSizeF() * 1.3)
         f.setBold(True)
@@ -91,20 +96,51 @@ class _MessagePanel(QWidget):
         self.buttons = QHBoxLayout()
         self.buttons.addStretch(1)
         lay.addLayout(self.buttons)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(box, 3)
-        row.addStretch(1)
-        outer.addLayout(row)
+        outer.addWidget(self.box, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(2)
         self._buttons: list[QPushButton] = []
+        self._headline = ""
+        self._detail = ""
+
+    def _fit_box(self) -> None:
+        # word-wrapped labels: give the box an explicit width and the height its layout needs for it
+        w = max(220, min(self.MAX_W, self.width() - 60))
+        self.box.setFixedWidth(w)
+        wrap = int(Qt.TextFlag.TextWordWrap)
+        sp = self.box.layout().spacing()
+        head_w = w - 40 - 12
+        h = max(40, self.headline.fontMetrics().boundingRect(0, 0, head_w, 100000, wrap,
+                                                             self.headline.text()).height() + 4)
+        if self.detail.isVisibleTo(self):
+            h += sp + self.detail.fontMetrics().boundingRect(0, 0, w, 100000, wrap, self.detail.text()).height() + 4
+        if self.progress.isVisibleTo(self):
+            h += sp + self.progress.sizeHint().height()
+        if self._buttons:
+            h += sp + max(b.sizeHint().height() for b in self._buttons)
+        self.box.setFixedHeight(h + 4)
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        self._fit_box()
+
+    @staticmethod
+    def _breakable(text: str) -> str:
+        # long paths have no spaces: let them wrap after each separator (zero-width space, display only)
+        return text.replace("/", "/\u200b").replace("\\", "\\\u200b")
+
+    def headline_text(self) -> str:
+        return self._headline
+
+    def detail_text(self) -> str:
+        return self._detail
 
     def show_message(self, headline: str, detail: str, buttons: list[tuple[str, object]],
                      icon: QStyle.StandardPixmap = QStyle.StandardPixmap.SP_MessageBoxWarning,
                      busy: bool = False) -> None:
+        self._headline, self._detail = headline, detail
         self.icon.setPixmap(self.style().standardIcon(icon).pixmap(40, 40))
-        self.headline.setText(headline)
-        self.detail.setText(detail)
+        self.headline.setText(self._breakable(headline))
+        self.detail.setText(self._breakable(detail))
         self.detail.setVisible(bool(detail))
         self.progress.setVisible(busy)
         for b in self._buttons:
@@ -120,6 +156,13 @@ class _MessagePanel(QWidget):
                 b.setDefault(True)
             self.buttons.addWidget(b)
             self._buttons.append(b)
+        self._fit_box()
+
+    def add_detail(self, text: str) -> None:
+        self._detail = text + ("\n\n" + self._detail if self._detail else "")
+        self.detail.setText(self._breakable(self._detail))
+        self.detail.setVisible(True)
+        self._fit_box()
 
     def button(self, text: str) -> QPushButton | None:
         return next((b for b in self._buttons if b.text() == text), None)
@@ -294,12 +337,16 @@ class ReaderTab(QWidget):
                                    tip=self.tr("Night mode: light text on a dark page"), checkable=True,
                                    name="night")
         tb.widgetForAction(self.act_night).setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.act_undo = self.undo_stack.createUndoAction(self, self.tr("Undo"))
-        self.act_redo = self.undo_stack.createRedoAction(self, self.tr("Redo"))
-        self.act_undo.setToolTip(self.tr("Undo the last highlight change (Ctrl+Z)"))
-        self.act_redo.setToolTip(self.tr("Redo (Ctrl+Shift+Z)"))
-        tb.addAction(self.act_undo)
-        tb.addAction(self.act_redo)
+        self.act_undo = self._act(self.tr("Undo"), self.undo_stack.undo, name="undo")
+        self.act_redo = self._act(self.tr("Redo"), self.undo_stack.redo, name="redo")
+        self.undo_stack.canUndoChanged.connect(self.act_undo.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.act_redo.setEnabled)
+        self.undo_stack.undoTextChanged.connect(lambda t: self.act_undo.setToolTip(
+            self.tr("Undo: %1 (Ctrl+Z)").replace("%1", t)))
+        self.undo_stack.redoTextChanged.connect(lambda t: self.act_redo.setToolTip(
+            self.tr("Redo: %1 (Ctrl+Shift+Z)").replace("%1", t)))
+        self.act_undo.setEnabled(False)
+        self.act_redo.setEnabled(False)
         for a in (self.act_undo, self.act_redo):
             tb.widgetForAction(a).setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         spacer = QWidget()
@@ -434,8 +481,8 @@ class ReaderTab(QWidget):
         self.side.setTabVisible(SIDE_OUTLINE, False)
         self._outline_items = []
         self.outline_tree.clear()
-        if self.side.currentIndex() == SIDE_OUTLINE:
-            self.side.setCurrentIndex(SIDE_HIGHLIGHTS)
+        if self.side.currentIndex() == SIDE_OUTLINE or not self.highlights.count():
+            self.side.setCurrentIndex(SIDE_HIGHLIGHTS if self.highlights.count() else SIDE_NOTE)
 
     def _show_no_pdf(self, paper) -> None:
         lines = []
@@ -507,7 +554,6 @@ class ReaderTab(QWidget):
         (`confirm(path) -> bool`, a question box by default)."""
         if self._attach_thread is not None and self._attach_thread.is_alive():
             return
-        self._prev_state = (self.state_name, self.message.headline.text(), self.message.detail.text())
         self._confirm = confirm or self._confirm_different
         self._confirm_different_needed = confirm_different
         self._show_state("attaching", self.tr("Checking %1…").replace("%1", Path(path).name), "", [],
@@ -590,8 +636,7 @@ class ReaderTab(QWidget):
             self.statusMessage.emit(msg)
         self._load()  # back to what it showed
         if msg and self.state_name != "pdf":
-            self.message.detail.setText(msg + "\n\n" + self.message.detail.text())
-            self.message.detail.setVisible(True)
+            self.message.add_detail(msg)
 
     def attach_busy(self) -> bool:
         return self._attach_thread is not None

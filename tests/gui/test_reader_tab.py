@@ -447,7 +447,7 @@ def test_moved_file_shows_locate_and_relinks(qtbot, library, make_tab, tmp_path)
     library.add_highlight(Highlight(None, pid, 1, [[72, 100, 300, 100, 72, 112, 300, 112]], "adversarial", comment="c"))
     tab = make_tab(library, pid)
     assert tab.view is None and tab.state_name == "moved"
-    assert tab.message.headline.text() == f"The file was moved or deleted: {gone}"
+    assert tab.message.headline_text() == f"The file was moved or deleted: {gone}"
     assert tab.message.button_texts() == ["Locate…"]
     assert not tab.toolbar.isVisible() and tab.highlights.count() == 1  # highlights still listed
     tab.note.edits["notes"].setPlainText("still editable")
@@ -491,8 +491,8 @@ def test_paper_without_pdf(qtbot, library, make_tab):
                             year=2017, venue="NeurIPS 2017", arxiv_id="1706.03762")
     tab = make_tab(library, pid)
     assert tab.view is None and tab.state_name == "no-pdf"
-    assert tab.message.headline.text() == "Attention Is All You Need"
-    assert "Ashish Vaswani" in tab.message.detail.text() and "1706.03762" in tab.message.detail.text()
+    assert tab.message.headline_text() == "Attention Is All You Need"
+    assert "Ashish Vaswani" in tab.message.detail_text() and "1706.03762" in tab.message.detail_text()
     assert tab.message.button_texts() == ["Attach PDF…"]
     assert tab.side.currentIndex() == SIDE_NOTE and not tab.toolbar.isVisible()
     tab.note.edits["problem"].setPlainText("Recurrence is slow to train.")
@@ -508,8 +508,8 @@ def test_damaged_and_password_pdfs(qtbot, library, make_tab, tmp_path):
     pid = _add_file_paper(library, bad, "Broken")
     tab = make_tab(library, pid)
     assert tab.view is None and tab.state_name == "error"
-    assert tab.message.headline.text() == "This PDF cannot be opened"
-    assert "broken.pdf" in tab.message.detail.text()
+    assert tab.message.headline_text() == "This PDF cannot be opened"
+    assert "broken.pdf" in tab.message.detail_text()
     assert tab.message.button_texts() == ["Try again", "Choose another file…"]
     _shot(tab, "09_damaged")
     enc = make_encrypted_pdf(tmp_path / "locked.pdf", "pw")
@@ -518,7 +518,7 @@ def test_damaged_and_password_pdfs(qtbot, library, make_tab, tmp_path):
     assert tab2.state_name == "password" and tab2.message.button_texts() == ["Enter password…"]
     assert tab.state_name == "error"  # the other tab is untouched
     tab2.open_with_password("wrong")
-    assert tab2.state_name == "password" and tab2.message.headline.text() == "Wrong password"
+    assert tab2.state_name == "password" and tab2.message.headline_text() == "Wrong password"
     _shot(tab2, "10_password")
     tab2.open_with_password("pw")
     assert tab2.state_name == "pdf" and tab2.view.page_count() == 1
