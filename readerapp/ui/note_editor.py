@@ -273,7 +273,7 @@ class NoteEditor(QScrollArea):
             edit.setObjectName(f"note_{name}")
             edit.setPlaceholderText(hints[name])
             edit.textChanged.connect(lambda n=name: self._note_edited(n))
-            edit.focusLost.connect(self.flush)
+            edit.focusLost.connect(self._focus_lost)
             prev = MarkdownPreview()
             prev.setObjectName(f"preview_{name}")
             prev.linkHovered.connect(lambda url: self.statusMessage.emit(url) if url else None)
@@ -315,11 +315,13 @@ class NoteEditor(QScrollArea):
             self.byline.setText(" · ".join(bits))
             self.byline.setVisible(bool(bits))
             for name, e in self.fields.items():
-                if name not in self._dirty_paper:
+                # a field being typed in keeps its text: the stored value may be normalised
+                # (stripped) and must not eat the space the user just typed
+                if name not in self._dirty_paper and not e.hasFocus():
                     value = getattr(paper, name) or ""
                     if e.text() != value:
                         e.setText(value)
-            if not self._dirty_tags:
+            if not self._dirty_tags and not self.tags_edit.hasFocus():
                 text = ", ".join(paper.tags)
                 if self.tags_edit.text() != text:
                     self.tags_edit.setText(text)
@@ -328,7 +330,7 @@ class NoteEditor(QScrollArea):
             if "status" not in self._dirty_paper and idx >= 0:
                 self.status_combo.setCurrentIndex(idx)
             for name in NOTE_FIELDS:
-                if name in self._dirty_note:
+                if name in self._dirty_note or self.edits[name].hasFocus():
                     continue
                 value = getattr(note, name)
                 edit = self.edits[name]
@@ -382,6 +384,10 @@ class NoteEditor(QScrollArea):
         parts[-1] = tag
         self.tags_edit.setText(", ".join(p for p in parts if p) + ", ")
         self._tags_edited(self.tags_edit.text())
+
+    def _focus_lost(self) -> None:
+        if self.flush():
+            self.reload()  # a change made elsewhere while the field was being typed in shows now
 
     def is_dirty(self) -> bool:
         return bool(self._dirty_note or self._dirty_paper or self._dirty_tags)

@@ -424,7 +424,10 @@ class ReaderTab(QWidget):
                              str(exc), [(self.tr("Enter password…"), self.ask_password)],
                              icon=QStyle.StandardPixmap.SP_MessageBoxQuestion)
             return
-        except PdfOpenError as exc:
+        except Exception as exc:  # PdfOpenError, or anything a strange file makes PyMuPDF raise
+            if not isinstance(exc, PdfOpenError):
+                log.exception("opening %s failed", path)
+                exc = PdfOpenError(f"{Path(path).name}: {type(exc).__name__}: {exc}")
             self._drop_view()
             self._show_state("error", self.tr("This PDF cannot be opened"), str(exc),
                              [(self.tr("Try again"), self.reload), (self.tr("Choose another file…"), self.locate_file)],
@@ -964,6 +967,9 @@ class ReaderTab(QWidget):
 
     # ------------------------------------------------------------------ keys
     def eventFilter(self, obj, ev) -> bool:  # noqa: N802
+        if ev.type() == QEvent.Type.MouseButtonPress and self.view is not None and obj is self.view.viewport():
+            self._clicked_highlight = None  # a click on a highlight sets it again on release
+            return False
         if ev.type() == QEvent.Type.KeyPress:
             if obj is self.find_edit:
                 if ev.key() == Qt.Key.Key_Escape:

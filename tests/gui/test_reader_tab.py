@@ -314,6 +314,16 @@ def test_note_autosave_fields_and_flush(qtbot, dropout_tab, corpus_library):
     assert (p.summary, p.model_name, p.code_url, p.status) == (
         "随机丢弃神经元以防止过拟合", "MNIST, CIFAR-10", "https://github.com/example/dropout", "reading")
     assert sorted(p.tags) == sorted(["regularization", "正则化"])
+    # a pause after a space does not eat the space (the library strips stored values)
+    venue = tab.note.fields["venue"]
+    venue.setFocus()
+    venue.selectAll()
+    qtbot.keyClicks(venue, "NeurIPS ")
+    qtbot.waitUntil(lambda: not tab.note.is_dirty(), timeout=1500)
+    assert lib.get_paper(pid).venue == "NeurIPS"
+    qtbot.wait(50)  # the library's change event arrives
+    qtbot.keyClicks(venue, "2014")
+    assert venue.text() == "NeurIPS 2014"
     # focus-out saves at once (no waiting for the timer)
     ed2 = tab.note.edits["notes"]
     ed2.setFocus()
