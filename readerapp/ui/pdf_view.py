@@ -23,7 +23,7 @@ Methods: open(path, password=None), close_document(), page_count(), outline(),
 go_to(page, y=None), current_page(), zoom(), zoom_mode(), set_zoom(z),
 zoom_in(), zoom_out(), fit_width(), fit_page(), back(), forward(),
 find(text) -> int, start_find(text), find_next(), find_previous(), clear_find(),
-find_hits(), find_position(), set_tool("select"|"area"), selected_text(), copy_selection(),
+find_hits(), find_position(), highlight_at(pos), set_tool("select"|"area"), selected_text(), copy_selection(),
 clear_selection(), set_highlights(items), flash_region(page, rect),
 set_night_mode(bool), night_mode(), state(), restore_state(d),
 is_page_rendered(page), visible_tiles_ready(), cache_bytes(), cache_cap().
@@ -875,6 +875,15 @@ class PdfView(QAbstractScrollArea):
             if x0 <= x <= x1 and y0 <= y <= y1:
                 return ln
         return None
+
+    def highlight_at(self, pos) -> object | None:
+        """The id (as given to set_highlights) of the highlight under a viewport position, or None."""
+        pos = QPointF(pos)
+        page = self._page_at(pos)
+        if page < 0:
+            return None
+        h = self._hit_highlight(page, *self._to_pdf(page, pos))
+        return h["id"] if h is not None else None
 
     def _hit_highlight(self, page: int, x: float, y: float):
         for h in reversed(self._highlights):

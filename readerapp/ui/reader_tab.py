@@ -23,7 +23,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QIntValidator, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMenu,
                                QMessageBox, QProgressBar, QPushButton, QSizePolicy, QSplitter, QStackedWidget,
                                QStyle, QTabWidget, QToolBar, QToolButton, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
@@ -949,6 +949,29 @@ class ReaderTab(QWidget):
             msg += ": " + " ".join(h.comment.split())
         self.statusMessage.emit(msg + self.tr(" — Delete to remove, right-click the list for more"))
 
+    def page_menu(self, pos) -> QMenu | None:
+        """Right-click menu at a viewport position: the highlight's menu there, or actions on the selection."""
+        if self.view is None:
+            return None
+        hid = self.view.highlight_at(pos)
+        if hid is not None and self.highlights.highlight(hid) is not None:
+            self.highlights.select_id(hid)
+            self._clicked_highlight = hid
+            return self.highlights.build_menu(hid)
+        if not self.view.selection():
+            return None
+        m = QMenu(self)
+        names = self.highlights.color_names()
+        for n, (c, _en) in enumerate(COLORS, 1):
+            m.addAction(swatch_icon(c), self.tr("Highlight in %1").replace("%1", names[c].lower()) + f"\t{n}",
+                        lambda c=c: self.highlight_selection(c))
+        m.addAction(swatch_icon(self._color, 16, underline=True), self.tr("Underline") + "\tU",
+                    self.underline_selection)
+        m.addSeparator()
+        m.addAction(self.tr("Copy"), self.view.copy_selection)
+        m.addAction(self.tr("Find in document"), self.focus_find)
+        return m
+
     def _reload_highlights(self) -> None:
         if self._closed:
             return
@@ -967,8 +990,14 @@ class ReaderTab(QWidget):
 
     # ------------------------------------------------------------------ keys
     def eventFilter(self, obj, ev) -> bool:  # noqa: N802
-        if ev.type() == QEvent.Type.MouseButtonPress and self.view is not None and obj is self.view.viewport():
-            self._clicked_highlight = None  # a click on a highlight sets it again on release
+        if self.view is not None and obj is self.view.viewport():
+            if ev.type() == QEvent.Type.MouseButtonPress:
+                self._clicked_highlight = None  # a click on a highlight sets it again on release
+            elif ev.type() == QEvent.Type.ContextMenu:
+                menu = self.page_menu(ev.pos())
+                if menu is not None:
+                    menu.exec(ev.globalPos())
+                    return True
             return False
         if ev.type() == QEvent.Type.KeyPress:
             if obj is self.find_edit:

@@ -183,6 +183,12 @@ def test_highlight_kinds_comment_undo_redo_delete(qtbot, dropout_tab, corpus_lib
     r = _word_rect(0, "Deep neural nets")
     first = min(hs, key=lambda h: h.id)
     assert first.quads[0][0] == pytest.approx(r.x0, abs=1.0) and first.quads[0][1] == pytest.approx(r.y0, abs=3)
+    # right-click on a selection: highlight / underline / copy
+    _select(qtbot, tab, 0, "Large networks")
+    r = _word_rect(0, "Large networks")
+    texts = [a.text() for a in tab.page_menu(v._to_view(0, r.x0 + 3, (r.y0 + r.y1) / 2).toPoint()).actions()]
+    assert "Highlight in red\t2" in texts and "Underline\tU" in texts and "Copy" in texts
+    v.clear_selection()
     # underline with U (current colour: the last one used)
     _select(qtbot, tab, 1, "posterior probability")
     qtbot.keyClick(v, Qt.Key.Key_U)
@@ -234,6 +240,9 @@ def test_highlight_kinds_comment_undo_redo_delete(qtbot, dropout_tab, corpus_lib
     v.go_to(1, max(0, under_bb[1] - 100), record=False)
     qtbot.waitUntil(v.visible_tiles_ready, timeout=5000)
     p = v._to_view(1, (under_bb[0] + under_bb[2]) / 2, (under_bb[1] + under_bb[5]) / 2).toPoint()
+    # right-click on it: the highlight's menu
+    menu = tab.page_menu(p)
+    assert menu is not None and "Send to Method" in [a.text() for a in menu.actions()]
     qtbot.mouseClick(v.viewport(), Qt.MouseButton.LeftButton, pos=p)
     assert tab.highlights.current_id() == under.id
     qtbot.keyClick(v, Qt.Key.Key_Delete)
