@@ -78,9 +78,9 @@ class _HighlightCommand(QUndoCommand):
     def _run(self, fn) -> None:
         try:
             fn()
-        except (ReaderError, OSError) as exc:
+        except Exception as exc:  # e.g. changed meanwhile by another tab: never raise into Qt
             log.warning("%s failed: %s", self.text(), exc)
-            self._report(str(exc))
+            self._report(str(exc) if isinstance(exc, ReaderError) else f"{self.text()}: {exc}")
             self.setObsolete(True)
         self._done()
 

@@ -435,6 +435,7 @@ class ReaderTab(QWidget):
             return
         self.state_name = "pdf"
         self.left.setCurrentWidget(view)
+        self.setFocusProxy(view)
         self.toolbar.setVisible(True)
         for a in self._view_actions:
             a.setEnabled(True)
@@ -470,6 +471,7 @@ class ReaderTab(QWidget):
         if self.view is None:
             return
         v, self.view = self.view, None
+        self.setFocusProxy(None)
         v.shutdown()
         self.left.removeWidget(v)
         v.deleteLater()

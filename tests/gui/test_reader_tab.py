@@ -26,7 +26,7 @@ from readerapp.ui.highlights_panel import COLORS, HIGHLIGHT_ID_ROLE
 from readerapp.ui.note_editor import HIGHLIGHT_MIME
 from readerapp.ui.reader_tab import SIDE_HIGHLIGHTS, SIDE_NOTE, ReaderTab
 from tests.conftest import paper_id_for
-from tests.pdfgen import make_encrypted_pdf
+from tests.pdfgen import make_encrypted_pdf, make_pdf
 
 pytestmark = [pytest.mark.gui,
               # offscreen QPA: a top-level test window whose minimum size changes
@@ -505,7 +505,7 @@ def test_locate_other_copy_asks_then_attaches(qtbot, library, make_tab, tmp_path
     assert library.get_paper(pid).path == str(other.absolute())
 
 
-def test_paper_without_pdf(qtbot, library, make_tab):
+def test_paper_without_pdf_then_attach(qtbot, library, make_tab, tmp_path):
     pid = library.add_paper(title="Attention Is All You Need", authors=["Ashish Vaswani", "Noam Shazeer"],
                             year=2017, venue="NeurIPS 2017", arxiv_id="1706.03762")
     tab = make_tab(library, pid)
@@ -519,6 +519,15 @@ def test_paper_without_pdf(qtbot, library, make_tab):
     tab.go_to(3, (0, 0, 10, 10))  # None-safe
     assert tab.state()["side_tab"] == SIDE_NOTE and "page" not in tab.state()
     _shot(tab, "08_no_pdf")
+    # "Attach PDF…": the file is read in a worker, then the tab shows it; the note stays
+    pdf = make_pdf(tmp_path / "attention.pdf", ["Scaled dot-product attention and multi-head attention."],
+                   title="Attention Is All You Need")
+    tab.use_file(str(pdf), confirm_different=False)
+    assert tab.state_name == "attaching" and tab.message.progress.isVisibleTo(tab.message)
+    qtbot.waitUntil(lambda: tab.state_name == "pdf", timeout=30000)
+    assert tab.view.page_count() == 1 and tab.toolbar.isVisibleTo(tab)
+    assert library.get_paper(pid).path == str(pdf.absolute())
+    assert library.get_note(pid).problem == "Recurrence is slow to train."
 
 
 def test_damaged_and_password_pdfs(qtbot, library, make_tab, tmp_path):
@@ -564,6 +573,17 @@ def test_state_round_trip(qtbot, corpus_library, make_tab):
     assert tab2.side.currentIndex() == SIDE_NOTE and tab2.view.night_mode() and tab2.act_night.isChecked()
     assert abs(tab2.state()["y"] - st["y"]) < 0.01
     assert tab2.splitter.sizes() == st["splitter"]
+    # restored before the tab is shown or laid out (as a main window restoring its session does)
+    tab3 = ReaderTab(corpus_library, pid)
+    qtbot.addWidget(tab3)
+    tab3.restore_state(st)
+    tab3.resize(1300, 900)
+    tab3.show()
+    qtbot.waitExposed(tab3)
+    qtbot.waitUntil(tab3.view.visible_tiles_ready, timeout=5000)
+    assert tab3.view.current_page() == 7 and tab3.view.zoom() == pytest.approx(1.25)
+    assert tab3.side.currentIndex() == SIDE_NOTE
+    tab3.shutdown()
     tab2.restore_state({"page": "x", "splitter": "nope", "side_tab": 99})  # junk from settings: ignored
     tab2.restore_state(None)
     assert tab2.view.current_page() == 7
