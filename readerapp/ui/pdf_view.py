@@ -26,7 +26,7 @@ find(text) -> int, start_find(text), find_next(), find_previous(), clear_find(),
 find_hits(), find_position(), highlight_at(pos), set_tool("select"|"area"), selected_text(), copy_selection(),
 clear_selection(), set_highlights(items), flash_region(page, rect),
 set_night_mode(bool), night_mode(), state(), restore_state(d),
-is_page_rendered(page), visible_tiles_ready(), cache_bytes(), cache_cap().
+is_page_rendered(page), visible_tiles_ready(), cache_bytes(), cache_cap(), release_cache().
 """
 
 from __future__ import annotations
@@ -624,6 +624,15 @@ class PdfView(QAbstractScrollArea):
 
     def cache_peak_bytes(self) -> int:
         return self._r.cache.peak_bytes
+
+    def release_cache(self) -> None:
+        """Drop the rendered tiles (e.g. the view is in a hidden tab); what is visible is
+        rendered again when the view is shown."""
+        self._r.cache.clear()
+
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        self._schedule()
 
     def cache_cap(self) -> int:
         return self._r.cache.cap_bytes

@@ -1147,6 +1147,12 @@ class ReaderTab(QWidget):
         self.shutdown()
         super().closeEvent(ev)
 
+    def hideEvent(self, ev) -> None:
+        # another tab came to the front: its tiles should not keep this tab's share of memory
+        if not ev.spontaneous() and self.view is not None:
+            self.view.release_cache()
+        super().hideEvent(ev)
+
     def focusOutEvent(self, ev) -> None:
         self.note.flush()
         super().focusOutEvent(ev)

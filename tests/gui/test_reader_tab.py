@@ -158,6 +158,14 @@ def test_open_scroll_zoom_outline_and_toolbar(qtbot, dropout_tab, corpus_library
     assert v.zoom_mode() == "fit_page" and tab.act_fit_page.isChecked() and not tab.act_fit_width.isChecked()
     tab.act_fit_width.trigger()
     assert v.zoom_mode() == "fit_width"
+    # a hidden tab (another one in front) gives its tile memory back; shown again, it renders
+    qtbot.waitUntil(v.visible_tiles_ready, timeout=5000)
+    assert v.cache_bytes() > 0
+    tab.hide()
+    assert v.cache_bytes() == 0
+    tab.show()
+    qtbot.waitUntil(v.visible_tiles_ready, timeout=5000)
+    assert v.cache_bytes() > 0
     tab.act_night.trigger()
     assert v.night_mode()
     tab.act_night.trigger()
