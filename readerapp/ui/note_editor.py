@@ -15,6 +15,9 @@ shows raw HTML in the source as text.
 from __future__ import annotations
 
 import logging
+import tempfile
+import time
+from pathlib import Path
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
@@ -23,6 +26,7 @@ from PySide6.QtGui import QTextCursor, QTextOption
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QFrame, QLabel, QLineEdit,
                                QScrollArea, QSizePolicy, QTextBrowser, QTextEdit, QVBoxLayout, QWidget)
 
+from readerapp.core import paths
 from readerapp.core.errors import ReaderError
 from readerapp.core.models import NOTE_FIELDS, STATUSES
 
@@ -425,6 +429,40 @@ class NoteEditor(QScrollArea):
         self._set_save_label(self.tr("All changes saved"))
         self.saved.emit()
         return True
+
+    def stop(self) -> None:
+        """No more saves from timers (the tab is closing)."""
+        self._timer.stop()
+        self._preview_timer.stop()
+
+    def rescue_unsaved(self) -> Path | None:
+        """Write what could not be saved to a Markdown file (user data folder, else the temp folder)
+        so that nothing typed is lost when the tab closes while the library refuses writes."""
+        if not self.is_dirty():
+            return None
+        names = {"problem": "Problem", "method": "Method", "results": "Results", "notes": "Notes",
+                 "summary": "Summary", "model_name": "Model / dataset", "venue": "Venue", "code_url": "Code",
+                 "status": "Status"}
+        parts = [f"# Unsaved note of paper {self.paper_id}: {self.title_label.text()}", ""]
+        for n in NOTE_FIELDS:
+            if n in self._dirty_note:
+                parts += [f"## {names[n]}", "", self.edits[n].toPlainText(), ""]
+        for n in sorted(self._dirty_paper):
+            value = self.status_combo.currentData() if n == "status" else self.fields[n].text()
+            parts.append(f"- {names.get(n, n)}: {value}")
+        if self._dirty_tags:
+            parts.append(f"- Tags: {self.tags_edit.text()}")
+        text = "\n".join(parts) + "\n"
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        for base in (paths.user_data_dir() / "unsaved", Path(tempfile.gettempdir()) / "readerapp-unsaved"):
+            try:
+                base.mkdir(parents=True, exist_ok=True)
+                out = base / f"paper-{self.paper_id}-{stamp}.md"
+                out.write_text(text, encoding="utf-8")
+                return out
+            except OSError:
+                continue
+        return None
 
     def _set_save_label(self, text: str, error: bool = False) -> None:
         self.save_label.setText(text)

@@ -1131,7 +1131,13 @@ class ReaderTab(QWidget):
         """Save the note, stop the render threads and any attach work. Safe to call twice."""
         if self._closed:
             return
-        self.note.flush()
+        if not self.note.flush():
+            saved_to = self.note.rescue_unsaved()
+            if saved_to is not None:
+                log.warning("note of paper %s could not be saved; kept in %s", self.paper_id, saved_to)
+                self.statusMessage.emit(self.tr("The note could not be saved; your text was written to %1")
+                                        .replace("%1", str(saved_to)))
+        self.note.stop()
         self._closed = True
         self._find_timer.stop()
         self.library.remove_listener(self._listener)

@@ -616,3 +616,26 @@ def test_no_thread_left_after_close(qtbot, corpus_library, make_tab):
     corpus_library.save_note(tab.paper_id, notes="y")
     QApplication.processEvents()
     assert tab.note.edits["notes"].toPlainText() == "x"
+
+
+def test_refused_save_keeps_text_and_rescues_it_on_close(qtbot, library, make_tab, monkeypatch, tmp_path):
+    from readerapp.core.errors import LibraryError
+
+    pid = library.add_paper(title="Full Disk Paper")
+    tab = make_tab(library, pid)
+
+    def full(*a, **k):
+        raise LibraryError("the disk holding the library is full: the change was not saved")
+    monkeypatch.setattr(library, "save_note", full)
+    ed = tab.note.edits["method"]
+    ed.setPlainText("precious idea")
+    assert not tab.note.flush()
+    assert "disk" in tab.note.save_label.text() and ed.toPlainText() == "precious idea"
+    msgs = []
+    tab.statusMessage.connect(msgs.append)
+    tab.shutdown()
+    rescued = [m for m in msgs if "written to" in m]
+    assert rescued, msgs
+    path = Path(rescued[0].rsplit(" ", 1)[1])
+    assert "precious idea" in path.read_text(encoding="utf-8")
+    path.unlink()
