@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QMimeData, QModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPixmap, QUndoCommand
+from PySide6.QtGui import QColor, QDrag, QFont, QFontMetrics, QIcon, QPainter, QPixmap, QUndoCommand
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QListWidget, QListWidgetItem, QMenu, QStyle,
                                QStyledItemDelegate, QStyleOptionViewItem)
 
@@ -331,6 +331,15 @@ class HighlightList(QListWidget):
         md.setText(text)
         md.setData(HIGHLIGHT_MIME, text.encode("utf-8"))
         return md
+
+    def startDrag(self, _actions) -> None:  # noqa: N802
+        # a copy, never a move: a "move" would make the list drop the item after the drop
+        items = self.selectedItems()
+        if not items:
+            return
+        drag = QDrag(self)
+        drag.setMimeData(self.mimeData(items))
+        drag.exec(Qt.DropAction.CopyAction)
 
     def mimeTypes(self) -> list[str]:  # noqa: N802
         return ["text/plain", HIGHLIGHT_MIME]

@@ -1036,9 +1036,15 @@ class ReaderTab(QWidget):
             return False
         if self.view is None:
             return False
+        if key == Qt.Key.Key_F3:
+            (self.find_previous if shift else self.find_next)()
+            return True
         if Qt.Key.Key_1 <= key <= Qt.Key.Key_5:
             color = COLORS[key - Qt.Key.Key_1][0]
-            if self.view.selection():
+            current = self.highlights.current_id() if self.highlights.hasFocus() else None
+            if current is not None:  # in the list: recolour the selected highlight
+                self.set_highlight_color(current, color)
+            elif self.view.selection():
                 self.highlight_selection(color)
             else:
                 self.set_current_color(color)
@@ -1046,7 +1052,8 @@ class ReaderTab(QWidget):
         if key == Qt.Key.Key_U and self.view.selection():
             self.underline_selection()
             return True
-        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self._clicked_highlight is not None \
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not self.highlights.hasFocus() \
+                and self._clicked_highlight is not None \
                 and self.highlights.highlight(self._clicked_highlight) is not None:
             self.delete_highlight(self._clicked_highlight)
             self._clicked_highlight = None

@@ -227,6 +227,13 @@ def test_highlight_kinds_comment_undo_redo_delete(qtbot, dropout_tab, corpus_lib
     assert lib.get_highlight(first.id).comment == ""
     qtbot.keyClick(v, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert lib.get_highlight(first.id).comment == "the main claim"
+    # keys 1-5 in the list recolour the selected highlight (undoable like the menu)
+    tab.highlights.select_id(first.id)
+    tab.highlights.setFocus()
+    qtbot.keyClick(tab.highlights, Qt.Key.Key_3)
+    assert lib.get_highlight(first.id).color == COLORS[2][0]
+    qtbot.keyClick(tab.highlights, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert lib.get_highlight(first.id).color == COLORS[0][0]
     # delete from the list with the Delete key; undo brings it back with its id and data
     tab.highlights.select_id(first.id)
     tab.highlights.setFocus()
