@@ -215,6 +215,7 @@ class NoteEditor(QScrollArea):
         self.byline.setStyleSheet("color: palette(mid);")
         self.save_label = QLabel()
         self.save_label.setWordWrap(True)
+        self.save_label.hide()
         lay.addWidget(self.title_label)
         lay.addWidget(self.byline)
         lay.addWidget(self.save_label)
@@ -466,6 +467,7 @@ class NoteEditor(QScrollArea):
 
     def _set_save_label(self, text: str, error: bool = False) -> None:
         self.save_label.setText(text)
+        self.save_label.setVisible(bool(text))
         self.save_label.setStyleSheet("color: #b00020;" if error else "color: palette(mid);")
 
     # ------------------------------------------------------------ quotes

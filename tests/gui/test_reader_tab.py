@@ -39,6 +39,8 @@ DROPOUT = "srivastava-dropout.pdf"
 
 def _shot(widget, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
+    for _ in range(3):  # let pending layout requests run, as the event loop would before a repaint
+        QApplication.processEvents()
     assert widget.grab().save(str(SHOTS / f"reader_{name}.png"))
 
 
