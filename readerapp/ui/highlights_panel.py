@@ -300,7 +300,7 @@ class HighlightList(QListWidget):
         h = self._by_id.get(hid)
         m = QMenu(self)
         m.addAction(self.tr("Go to highlight"), lambda: self.activated_highlight.emit(hid))
-        m.addAction(self.tr("Edit comment…"), lambda: self.editCommentRequested.emit(hid))
+        m.addAction(self.tr("Edit comment…") + "\tF2", lambda: self.editCommentRequested.emit(hid))
         colors = m.addMenu(self.tr("Colour"))
         names = self.color_names()
         for n, (c, _name) in enumerate(COLORS, 1):
@@ -314,7 +314,7 @@ class HighlightList(QListWidget):
         m.addAction(self.tr("Copy as Markdown quote"),
                     lambda: QApplication.clipboard().setText(quote_markdown(h)) if h else None)
         m.addSeparator()
-        m.addAction(self.tr("Delete highlight"), lambda: self.deleteRequested.emit(hid))
+        m.addAction(self.tr("Delete highlight") + "\tDel", lambda: self.deleteRequested.emit(hid))
         return m
 
     def _context_menu(self, pos) -> None:
@@ -348,6 +348,10 @@ class HighlightList(QListWidget):
         hid = self.current_id()
         if hid is not None and ev.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self.deleteRequested.emit(hid)
+            ev.accept()
+            return
+        if hid is not None and ev.key() == Qt.Key.Key_F2:
+            self.editCommentRequested.emit(hid)
             ev.accept()
             return
         super().keyPressEvent(ev)
