@@ -25,7 +25,7 @@ from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon, QIntValidator, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMenu,
                                QMessageBox, QProgressBar, QPushButton, QSizePolicy, QSplitter, QStackedWidget,
-                               QStyle, QTabWidget, QToolBar, QToolButton, QTreeWidget, QTreeWidgetItem,
+                               QStyle, QTabWidget, QToolBar, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
 from readerapp.core.errors import NotFound, ReaderError
