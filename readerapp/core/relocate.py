@@ -137,3 +137,79 @@ def _search(page, needle: str) -> list[list[float]] | None:
     if not hits:
         return None
     return [[q.ul.x, q.ul.y, q.ur.x, q.ur.y, q.ll.x, q.ll.y, q.lr.x, q.lr.y] for q in hits]
+
+
+# ---------------------------------------------------------------- one paper, chosen file (GUI "Locate…")
+@dataclass
+class FileCheck:
+    """What a file the user picked for a paper is, before anything is changed.
+
+    kind: "same" (the bytes of the paper's recorded file: re-link it),
+    "other-paper" (already the file of another paper), "different" (another
+    file: it may be attached as the paper's new file), "bad" (not a readable PDF).
+    """
+    kind: str
+    sha256: str = ""
+    reason: str = ""
+    file_id: int | None = None      # for "same": the files row to re-link
+    other_paper: int | None = None  # for "other-paper"
+
+
+def check_file_for_paper(library, paper_id: int, path: str | Path) -> FileCheck:
+    """Classify `path` as a file for `paper_id` (hashes the file: run off the GUI thread)."""
+    path = Path(path)
+    library.get_paper(paper_id)  # raises NotFound
+    cand, reason = precheck(path)
+    if cand is None:
+        return FileCheck("bad", reason=f"{path.name}: {reason}")
+    for row in library.files_of(paper_id):
+        if row["sha256"] == cand.sha256:
+            return FileCheck("same", cand.sha256, file_id=row["id"])
+    row = library.file_by_sha(cand.sha256)
+    if row is not None:
+        title = library.get_paper(row["paper_id"]).title or path.name
+        return FileCheck("other-paper", cand.sha256, reason=f"{path.name} is already the file of “{title}”",
+                         other_paper=row["paper_id"])
+    return FileCheck("different", cand.sha256)
+
+
+@dataclass
+class AttachResult:
+    status: str                       # relinked | attached
+    path: str
+    reanchored: int = 0
+    unanchored: list[int] = field(default_factory=list)
+
+
+def attach_file(library, paper_id: int, path: str | Path, *, timeout: float = DEFAULT_TIMEOUT,
+                cancel=None) -> AttachResult:
+    """Give paper `paper_id` the PDF at `path` (the GUI's "Locate…" / "Attach PDF…").
+
+    The same bytes as one of the paper's files: that file is re-linked. Another
+    file: it becomes the paper's current file; its text is extracted (in a
+    guarded worker process), empty metadata fields are filled from it and the
+    paper's highlights are re-anchored by their quoted text (those that cannot
+    be found stay where they were). Raises InvalidValue with a one-line message
+    for a file that is not a readable PDF or already belongs to another paper,
+    and leaves the library unchanged then. Long: run it off the GUI thread."""
+    from readerapp.core.errors import InvalidValue
+
+    path = Path(path).absolute()
+    check = check_file_for_paper(library, paper_id, path)
+    if check.kind == "bad" or check.kind == "other-paper":
+        raise InvalidValue(check.reason)
+    if check.kind == "same":
+        library.relink_file(check.file_id, str(path))
+        return AttachResult("relinked", str(path))
+    data = None
+    with GuardedPool(pdftext.extract_file, workers=1, timeout=timeout, initializer=pdftext.warm_up) as pool:
+        for _key, result in pool.run([(str(path), str(path))], cancel=cancel):
+            data = result
+    if data is None:
+        raise InvalidValue(f"{path.name}: cancelled")
+    if "error" in data:
+        raise InvalidValue(f"{path.name}: {data['error']}")
+    moved, lost = replace_file(library, paper_id, path, check.sha256, data)
+    library.apply_extracted_metadata(paper_id, data.get("metadata") or {}, overwrite=False)
+    library._notify("paper", paper_id)
+    return AttachResult("attached", str(path), moved, lost)

@@ -23,10 +23,10 @@ Methods: open(path, password=None), close_document(), page_count(), outline(),
 go_to(page, y=None), current_page(), zoom(), zoom_mode(), set_zoom(z),
 zoom_in(), zoom_out(), fit_width(), fit_page(), back(), forward(),
 find(text) -> int, start_find(text), find_next(), find_previous(), clear_find(),
-find_hits(), set_tool("select"|"area"), selected_text(), copy_selection(),
+find_hits(), find_position(), highlight_at(pos), set_tool("select"|"area"), selected_text(), copy_selection(),
 clear_selection(), set_highlights(items), flash_region(page, rect),
 set_night_mode(bool), night_mode(), state(), restore_state(d),
-is_page_rendered(page), visible_tiles_ready(), cache_bytes(), cache_cap().
+is_page_rendered(page), visible_tiles_ready(), cache_bytes(), cache_cap(), release_cache().
 """
 
 from __future__ import annotations
@@ -625,6 +625,15 @@ class PdfView(QAbstractScrollArea):
     def cache_peak_bytes(self) -> int:
         return self._r.cache.peak_bytes
 
+    def release_cache(self) -> None:
+        """Drop the rendered tiles (e.g. the view is in a hidden tab); what is visible is
+        rendered again when the view is shown."""
+        self._r.cache.clear()
+
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        self._schedule()
+
     def cache_cap(self) -> int:
         return self._r.cache.cap_bytes
 
@@ -875,6 +884,15 @@ class PdfView(QAbstractScrollArea):
             if x0 <= x <= x1 and y0 <= y <= y1:
                 return ln
         return None
+
+    def highlight_at(self, pos) -> object | None:
+        """The id (as given to set_highlights) of the highlight under a viewport position, or None."""
+        pos = QPointF(pos)
+        page = self._page_at(pos)
+        if page < 0:
+            return None
+        h = self._hit_highlight(page, *self._to_pdf(page, pos))
+        return h["id"] if h is not None else None
 
     def _hit_highlight(self, page: int, x: float, y: float):
         for h in reversed(self._highlights):
@@ -1315,6 +1333,10 @@ class PdfView(QAbstractScrollArea):
             return None
         page, n = self._find_order[self._find_cur]
         return page, self._find_hits[page][n]
+
+    def find_position(self) -> tuple[int, int]:
+        """(index of the emphasised hit, or -1; total hits so far) for a "3 / 120" label."""
+        return self._find_cur, self._find_total
 
     def find_hits(self) -> dict[int, list]:
         return {p: list(q) for p, q in self._find_hits.items()}
