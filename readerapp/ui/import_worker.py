@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QThread, Qt, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout)
 
@@ -97,14 +97,18 @@ class ImportSummaryDialog(QDialog):
             item = QTreeWidgetItem(self.failed_list, [Path(r.path).name, r.reason])
             item.setToolTip(0, r.path)
             item.setToolTip(1, r.reason)
+        self.failed_list.setWordWrap(True)
+        self.failed_list.setUniformRowHeights(False)
+        self.failed_list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.failed_list.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.failed_list.header().setStretchLastSection(True)
         self.failed_list.setVisible(bool(failed))
         layout.addWidget(self.failed_list)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
-        self.resize(640, 360 if failed else 120)
+        self.resize(760, 380 if failed else 120)
 
     def failed_lines(self) -> list[str]:
         return [f"{self.failed_list.topLevelItem(i).text(0)}: {self.failed_list.topLevelItem(i).text(1)}"

@@ -303,12 +303,17 @@ class SidebarTree(QTreeWidget):
         self.all_item = self._item(self, self.tr("All papers"), "all", None)
         self.sections_item = self._item(self, self.tr("Sections"), "sections_root", None)
         self.sections_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        self.sections_item.setToolTip(0, self.tr("Right-click to add a section; drag papers onto a section"))
         for sec in self.library.sections():
             top = self._item(self.sections_item, sec.name, "section", sec.id)
             for child in sec.children:
                 self._item(top, child.name, "section", child.id)
         self.tags_item = self._item(self, self.tr("Tags"), "tags_root", None)
         self.tags_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        bold = self.font()
+        bold.setBold(True)
+        for item in (self.all_item, self.sections_item, self.tags_item):
+            item.setFont(0, bold)
         for name, count in self.library.tags():
             self._item(self.tags_item, f"{name} ({count})", "tag", name)
         self.expandAll()

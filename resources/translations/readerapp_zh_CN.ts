@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
     <name>ImportSummaryDialog</name>
@@ -454,6 +453,10 @@
     <message>
         <source>Sections</source>
         <translation>分类</translation>
+    </message>
+    <message>
+        <source>Right-click to add a section; drag papers onto a section</source>
+        <translation>右键单击可新建分类；把论文拖到分类上即可归入该分类</translation>
     </message>
     <message>
         <source>Tags</source>

@@ -48,8 +48,12 @@ def paper_id_for(lib, filename: str) -> int:
 @pytest.fixture
 def make_window(qtbot):
     """make(library, lang="en"): a shown MainWindow with the app's translation for `lang`."""
+    from readerapp.core.paths import user_config_dir
     from readerapp.ui.i18n import install_translation, remove_translation
+    from readerapp.ui.main_window import WINDOW_SETTINGS_FILE
 
+    # each test starts without the window layout an earlier test saved
+    (user_config_dir() / WINDOW_SETTINGS_FILE).unlink(missing_ok=True)
     opened: list[str] = []
 
     def make(lib, lang: str = "en", size: tuple | None = (1200, 800)) -> MainWindow:
@@ -358,7 +362,17 @@ def test_export_hook_reports_a_missing_module(qtbot, library, make_window, monke
 
 
 # ---------------------------------------------------------------------------- translations
+def _cjk_font() -> None:
+    """This test machine has no CJK font: give Qt the one PyMuPDF ships so the screenshot shows the glyphs."""
+    import pymupdf
+    from PySide6.QtGui import QFontDatabase
+
+    if not any("Droid Sans Fallback" in f for f in QFontDatabase.families()):
+        QFontDatabase.addApplicationFontFromData(QByteArray(pymupdf.Font("cjk").buffer))
+
+
 def test_chinese_ui(qtbot, corpus_library, make_window):
+    _cjk_font()
     w = make_window(corpus_library, "zh_CN")
     assert [a.text() for a in w.menuBar().actions()] == ["文件(&F)", "视图(&V)", "转到(&G)", "帮助(&H)"]
     assert w.tabs.tabText(0) == "文献库"
