@@ -163,12 +163,13 @@ class PaperFilterProxy(QSortFilterProxyModel):
         self._text = ""
         self._ids: set[int] | None = None
         self._accept: list[bool] | None = None
+        self._last: tuple | None = None   # (ids, rows in model, words, matching rows) of the last match
         self.last_filter_ms = 0.0
 
     def setSourceModel(self, model) -> None:
         super().setSourceModel(model)
-        model.modelReset.connect(self._recompute)
-        model.layoutChanged.connect(self._recompute)
+        model.modelReset.connect(self._source_changed)
+        model.layoutChanged.connect(self._source_changed)
 
     def filter_text(self) -> str:
         return self._text
@@ -194,21 +195,37 @@ class PaperFilterProxy(QSortFilterProxyModel):
             self.invalidateRowsFilter()
         self.last_filter_ms = (time.perf_counter() - t0) * 1000
 
+    def _source_changed(self) -> None:
+        self._last = None  # rows moved or changed: no incremental narrowing from the old match
+        self._recompute()
+
     def _recompute(self) -> None:
         model = self.sourceModel()
         if model is None or (not self._text and self._ids is None):
             self._accept = None
+            self._last = None
             return
         words = self._text.casefold().split()
         hay = model.haystacks
-        if self._ids is not None:
-            ids, ids_of = self._ids, model.paper_ids()
-            ok = [pid in ids for pid in ids_of]
+        n = len(hay)
+        last = self._last
+        if last is not None and last[0] is self._ids and last[1] == n and len(words) >= len(last[2]) \
+                and all(old in new for old, new in zip(last[2], words)):
+            # Typing on: every row that matches now matched before, so only those are tested.
+            rows = last[3]
+        elif self._ids is not None:
+            ids = self._ids
+            rows = [i for i, pid in enumerate(model.paper_ids()) if pid in ids]
         else:
-            ok = [True] * len(hay)
-        if words:
-            ok = [a and all(w in h for w in words) for a, h in zip(ok, hay)]
-        self._accept = ok
+            rows = range(n)
+        for w in words:
+            rows = [i for i in rows if w in hay[i]]
+        rows = list(rows)
+        accept = [False] * n
+        for i in rows:
+            accept[i] = True
+        self._accept = accept
+        self._last = (self._ids, n, words, rows)
 
     def filterAcceptsRow(self, row: int, parent) -> bool:
         acc = self._accept

@@ -128,6 +128,12 @@ def test_corpus_table_sorts_and_filters_as_you_type(qtbot, corpus_library, make_
     qtbot.waitUntil(lambda: "optimizers" in " ".join(w.model.haystacks), timeout=3000)
     w.filter_edit.setText(f"optimizer {author.lower()}")
     assert w.visible_paper_ids() == [adam]
+    # narrowing while typing on, widening on backspace, words in any order: same rows as a plain match
+    for text in ("n", "ne", "net", "netw", "net", "n", "n s", "n se", "se n", "", "2015", "2015 iclr"):
+        w.filter_edit.setText(text)
+        words = text.casefold().split()
+        expected = {w.model.paper_ids()[i] for i, h in enumerate(w.model.haystacks) if all(x in h for x in words)}
+        assert set(w.visible_paper_ids()) == expected, text
     w.filter_edit.setText("no such paper qqq")
     assert w.proxy.rowCount() == 0 and w.stack.currentWidget() is w.no_match_label
     w.filter_edit.clear()
