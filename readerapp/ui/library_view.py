@@ -57,12 +57,14 @@ class PaperTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def _build(self) -> None:
+        labels = {st: _status_label(st) for st in STATUSES}
         rows, hay = [], []
         for p in self._papers:
             authors = ", ".join(p.authors)
-            rows.append((p.title or "", authors, "" if p.year is None else str(p.year), p.venue or "",
-                         _status_label(p.status), (p.date_added or "")[:10]))
-            hay.append("\n".join((p.title or "", authors, p.venue or "", " ".join(p.tags))).casefold())
+            venue = p.venue or ""
+            rows.append((p.title or "", authors, "" if p.year is None else str(p.year), venue,
+                         labels.get(p.status) or _status_label(p.status), (p.date_added or "")[:10]))
+            hay.append(f"{p.title}\n{authors}\n{venue}\n{' '.join(p.tags)}".casefold())
         self._rows, self.haystacks = rows, hay
 
     def paper_at(self, row: int):
@@ -118,22 +120,24 @@ class PaperTableModel(QAbstractTableModel):
     def _apply_sort(self) -> None:
         column, order = self._sort
         name = self.COLUMNS[column] if 0 <= column < len(self.COLUMNS) else "date_added"
-
-        def key(item):
-            p, _row, _hay = item
-            if name == "year":
-                return (p.year is None, p.year or 0)
-            if name == "authors":
-                return (p.first_author.casefold(),)
-            if name == "status":
-                return (STATUSES.index(p.status) if p.status in STATUSES else 9,)
-            value = getattr(p, name) or ""
-            return (value.casefold() if isinstance(value, str) else value,)
-
-        items = sorted(zip(self._papers, self._rows, self.haystacks), key=lambda it: (key(it), it[0].id),
-                       reverse=order == Qt.SortOrder.DescendingOrder)
-        if items:
-            self._papers, self._rows, self.haystacks = map(list, zip(*items))
+        papers = self._papers
+        if name == "year":
+            keys = [(p.year is None, p.year or 0, p.id) for p in papers]
+        elif name == "authors":
+            keys = [(p.authors[0].casefold() if p.authors else "", p.id) for p in papers]
+        elif name == "status":
+            rank = {st: i for i, st in enumerate(STATUSES)}
+            keys = [(rank.get(p.status, 9), p.id) for p in papers]
+        elif name == "date_added":
+            keys = [(p.date_added or "", p.id) for p in papers]
+        else:
+            keys = [((getattr(p, name) or "").casefold(), p.id) for p in papers]
+        order_idx = sorted(range(len(papers)), key=keys.__getitem__,
+                           reverse=order == Qt.SortOrder.DescendingOrder)
+        if order_idx != list(range(len(papers))):
+            self._papers = [papers[i] for i in order_idx]
+            self._rows = [self._rows[i] for i in order_idx]
+            self.haystacks = [self.haystacks[i] for i in order_idx]
         self._row_of = {p.id: i for i, p in enumerate(self._papers)}
 
     # --------------------------------------------------------------- drag

@@ -260,7 +260,10 @@ class MainWindow(QMainWindow):
         if kind in ("sections", "tags", "deleted"):
             self._sidebar_dirty = True
         if kind in ("paper", "deleted", "tags", "sections", "text"):
-            self._reload_timer.start()
+            # while an import adds papers, refresh the table about once a second, not per file
+            self._reload_timer.setInterval(1000 if self.import_running() else 150)
+            if not self._reload_timer.isActive():
+                self._reload_timer.start()
         if kind == "deleted" and _paper_id is not None:
             idx = self.tab_index_of(int(_paper_id))
             if idx > 0:
@@ -693,6 +696,26 @@ class MainWindow(QMainWindow):
                 first = first or idx
         if first is not None:
             self.table.scrollTo(first)
+
+    # ================================================================== search panel hook
+    def attach_search_panel(self, panel) -> QDockWidget:
+        """Dock a search panel (readerapp.ui.search_panel.SearchPanel: signal
+        hitActivated(int paper_id, int page0_or_-1, object bbox), focus_query()).
+        A hit opens its paper at the passage; Ctrl+K focuses the query."""
+        dock = QDockWidget(self.tr("Search"), self)
+        dock.setObjectName("searchDock")
+        dock.setWidget(panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        panel.hitActivated.connect(
+            lambda pid, page0, bbox: self.open_paper(pid, page0 if page0 is not None and page0 >= 0 else None, bbox))
+        act = dock.toggleViewAction()
+        act.setText(self.tr("Searc&h Pane"))
+        self.view_menu.insertAction(self.act_night, act)
+        self.act_search = self._action(self.tr("&Search Library"), lambda: (dock.show(), dock.raise_(),
+                                                                          panel.focus_query()), "Ctrl+K")
+        self.view_menu.insertAction(act, self.act_search)
+        self.search_dock = dock
+        return dock
 
     # ================================================================== dialogs
     def show_error(self, message: str) -> None:

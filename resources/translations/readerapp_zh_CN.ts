@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
     <name>ImportSummaryDialog</name>
@@ -258,6 +259,18 @@
     <message>
         <source>Importing %1 (%2 of %3)</source>
         <translation>正在导入 %1（第 %2 个，共 %3 个）</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>检索</translation>
+    </message>
+    <message>
+        <source>Searc&amp;h Pane</source>
+        <translation>检索面板(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Search Library</source>
+        <translation>检索文献库(&amp;S)</translation>
     </message>
     <message>
         <source>Export is not available in this build.</source>

@@ -367,6 +367,37 @@ def test_export_hook_reports_a_missing_module(qtbot, library, make_window, monke
     assert "Export" in w.statusBar().currentMessage()
 
 
+def test_search_panel_hook_opens_the_hit(qtbot, corpus_library, make_window):
+    from PySide6.QtCore import Signal
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
+
+    class FakeSearchPanel(QWidget):  # the interface of readerapp.ui.search_panel.SearchPanel
+        hitActivated = Signal(int, int, object)
+
+        def __init__(self):
+            super().__init__()
+            self.query = QLineEdit(self)
+            QVBoxLayout(self).addWidget(self.query)
+
+        def focus_query(self):
+            self.query.setFocus()
+
+    lib = corpus_library
+    w = make_window(lib)
+    panel = FakeSearchPanel()
+    dock = w.attach_search_panel(panel)
+    dropout = paper_id_for(lib, "srivastava-dropout.pdf")
+    panel.hitActivated.emit(dropout, 7, (72.0, 300.0, 400.0, 340.0))
+    tab = w.current_reader()
+    assert tab is not None and tab.paper_id == dropout
+    qtbot.waitUntil(lambda: tab.view.current_page() == 7, timeout=3000)
+    panel.hitActivated.emit(paper_id_for(lib, "kingma-adam.pdf"), -1, None)  # a paper-level hit
+    assert w.current_reader().paper_id == paper_id_for(lib, "kingma-adam.pdf") and w.tabs.count() == 3
+    dock.hide()
+    w.act_search.trigger()
+    assert dock.isVisible()
+
+
 # ---------------------------------------------------------------------------- translations
 def _cjk_font() -> None:
     """This test machine has no CJK font: give Qt the one PyMuPDF ships so the screenshot shows the glyphs."""
