@@ -188,27 +188,54 @@ class PaperFilterProxy(QSortFilterProxyModel):
         self._ids = None if ids is None else set(ids)
         self._refilter()
 
+    MAX_ROW_RUNS = 40
+
     def _refilter(self) -> None:
         t0 = time.perf_counter()
-        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9
-            self.beginFilterChange()
-            self._recompute()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self._recompute()
+        accept, last = self._compute()
+        if not hasattr(self, "beginFilterChange"):  # Qt < 6.9
+            self._accept, self._last = accept, last
             self.invalidateRowsFilter()
+        elif self._change_runs(self._accept, accept) > self.MAX_ROW_RUNS:
+            # Many scattered rows come and go: one layoutChanged costs less than the
+            # rowsRemoved/rowsInserted signal per run of rows that a filter change emits.
+            self._accept, self._last = accept, last
+            self.invalidate()
+        else:
+            self.beginFilterChange()
+            self._accept, self._last = accept, last
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
         self.last_filter_ms = (time.perf_counter() - t0) * 1000
 
-    def _source_changed(self) -> None:
-        self._last = None  # rows moved or changed: no incremental narrowing from the old match
-        self._recompute()
+    @staticmethod
+    def _change_runs(old: list[bool] | None, new: list[bool] | None) -> int:
+        """How many runs of consecutive rows change visibility between two results (None: all rows)."""
+        n = len(new if new is not None else old or [])
+        old = old if old is not None else [True] * n
+        new = new if new is not None else [True] * n
+        if len(old) != len(new):
+            return 1 << 30
+        runs, prev = 0, False
+        for a, b in zip(old, new):
+            ch = a != b
+            if ch and not prev:
+                runs += 1
+            prev = ch
+        return runs
 
-    def _recompute(self) -> None:
+    def _source_changed(self) -> None:
+        # rows moved or changed: no incremental narrowing from the old match
+        # (Qt's handler for the source change may have mapped rows with the old answers: filter again.)
+        self._accept, self._last = None, None
+        self._accept, self._last = self._compute()
+        if self._accept is not None:
+            self.invalidate()
+
+    def _compute(self) -> tuple[list[bool] | None, tuple | None]:
+        """The accepted rows for the current text and ids, and what narrowing needs next time."""
         model = self.sourceModel()
         if model is None or (not self._text and self._ids is None):
-            self._accept = None
-            self._last = None
-            return
+            return None, None
         words = self._text.casefold().split()
         hay = model.haystacks
         n = len(hay)
@@ -228,8 +255,7 @@ class PaperFilterProxy(QSortFilterProxyModel):
         accept = [False] * n
         for i in rows:
             accept[i] = True
-        self._accept = accept
-        self._last = (self._ids, n, words, rows)
+        return accept, (self._ids, n, words, rows)
 
     def filterAcceptsRow(self, row: int, parent) -> bool:
         acc = self._accept
@@ -257,6 +283,8 @@ class PaperTable(QTableView):
         self.setShowGrid(False)
         self.setTabKeyNavigation(False)
         self.verticalHeader().hide()
+        # one row height for all: no per-row size bookkeeping when 10,000 rows come and go
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header = self.horizontalHeader()

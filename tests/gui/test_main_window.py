@@ -134,6 +134,13 @@ def test_corpus_table_sorts_and_filters_as_you_type(qtbot, corpus_library, make_
         words = text.casefold().split()
         expected = {w.model.paper_ids()[i] for i, h in enumerate(w.model.haystacks) if all(x in h for x in words)}
         assert set(w.visible_paper_ids()) == expected, text
+    # sorting while filtered keeps exactly the matching papers
+    w.filter_edit.setText("neural")
+    matching = set(w.visible_paper_ids())
+    assert len(matching) >= 2
+    for col in (0, 2, 1):
+        w.table.sortByColumn(col, Qt.SortOrder.AscendingOrder)
+        assert set(w.visible_paper_ids()) == matching and w.proxy.rowCount() == len(matching)
     w.filter_edit.setText("no such paper qqq")
     assert w.proxy.rowCount() == 0 and w.stack.currentWidget() is w.no_match_label
     w.filter_edit.clear()
