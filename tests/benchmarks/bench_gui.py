@@ -309,6 +309,30 @@ def idle_baseline(seconds: float = 3.0) -> dict:
             "gaps_over_50ms": sum(g > 50 for g in gaps)}
 
 
+def raw_tile_calls(pdf: Path, scale: float) -> dict:
+    """The longest single PyMuPDF call the render workers make on this document (display list of a
+    page, one 512 px tile at `scale`): PyMuPDF holds the GIL for a whole call, so this bounds what
+    a worker thread can take from the GUI thread at once."""
+    import pymupdf
+
+    longest_dl = longest_tile = 0.0
+    with pymupdf.open(pdf) as doc:
+        for page in doc:
+            t = time.perf_counter()
+            dl = page.get_displaylist()
+            longest_dl = max(longest_dl, time.perf_counter() - t)
+            r = page.rect
+            w, h = r.width * scale, r.height * scale
+            for ty in range(0, int(h), 512):
+                for tx in range(0, int(w), 512):
+                    clip = pymupdf.Rect(tx / scale, ty / scale, (tx + 512) / scale, (ty + 512) / scale) & r
+                    t = time.perf_counter()
+                    dl.get_pixmap(matrix=pymupdf.Matrix(scale, scale), clip=clip, alpha=False)
+                    longest_tile = max(longest_tile, time.perf_counter() - t)
+    return {"scale": round(scale, 2), "longest_displaylist_ms": round(longest_dl * 1000, 1),
+            "longest_tile_ms": round(longest_tile * 1000, 1)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="fewer runs")
@@ -338,6 +362,7 @@ def main() -> None:
         data["idle_event_loop_baseline"] = idle_baseline()
         data["scroll_100_pages"] = bench_scroll(pdf, None, 120)
         data["scroll_100_pages_zoom_400"] = bench_scroll(pdf, 4.0, 600)
+        data["raw_pymupdf_longest_call_zoom_400"] = raw_tile_calls(pdf, 4.0 * 96 / 72)
         del app
         shutil.rmtree(tmp / "big", ignore_errors=True)
     save("gui", data)
