@@ -50,7 +50,9 @@ class SettingsDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.library, 1)
         row.addWidget(browse)
-        form.addRow(self.tr("Library &folder:"), row)
+        library_label = QLabel(self.tr("Library &folder:"), self)
+        library_label.setBuddy(self.library)
+        form.addRow(library_label, row)
 
         self.error = QLabel(self)
         self.error.setWordWrap(True)
@@ -113,6 +115,7 @@ class SettingsDialog(QDialog):
             "embedding_model": self.model.text().strip() or DEFAULT_MODEL,
             "library_path": self.library.text().strip() or None,
         }
+        self.error.hide()
         self.changed = {k for k, v in new.items() if getattr(s, k) != v}
         for k, v in new.items():
             setattr(s, k, v)

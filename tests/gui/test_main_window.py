@@ -477,6 +477,7 @@ def test_settings_dialog_validates_and_saves(qtbot, tmp_path):
     dlg.library.setText("relative/folder")
     dlg.accept()
     assert "absolute" in dlg.error.text()
+    _shot(dlg, "settings-validation")
     assert not Path(os.environ["READERAPP_CONFIG_DIR"], "settings.json").exists() or \
         load_settings().embedding_model != "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -493,6 +494,10 @@ def test_settings_dialog_validates_and_saves(qtbot, tmp_path):
         # the dark theme is really applied
         apply_theme("dark")
         assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 80
+        QApplication.processEvents()
+        assert dlg.palette().color(QPalette.ColorRole.Window).lightness() < 80  # widgets follow
+        assert not dlg.error.isVisible()
+        _shot(dlg, "settings-dark-theme")
         apply_theme("light")
         assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() > 180
     finally:
