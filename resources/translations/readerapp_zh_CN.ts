@@ -101,6 +101,10 @@
         <translation>筛选论文(&amp;F)</translation>
     </message>
     <message>
+        <source>Delete Papers…</source>
+        <translation>删除论文…</translation>
+    </message>
+    <message>
         <source>&amp;Sections and Tags Pane</source>
         <translation>分类与标签面板(&amp;S)</translation>
     </message>

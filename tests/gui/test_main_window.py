@@ -287,11 +287,18 @@ def test_open_papers_in_tabs_focus_go_to_and_close(qtbot, corpus_library, make_w
     qtbot.mouseClick(w.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(w.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert w.tabs.count() == 2 and w.current_reader().paper_id == dropout
-    # Enter on a row
+    # Ctrl+F in the library focuses the filter
     w.show_library()
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=3000)
+    w.table.setFocus()
+    qtbot.keyClick(w.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert w.filter_edit.hasFocus()
+    # Enter on a row
     idx = w.proxy.mapFromSource(w.model.index(w.model.row_of(lampson), 0))
-    w.table.setCurrentIndex(idx)
-    w.table.selectRow(idx.row())
+    sel = w.table.selectionModel()
+    sel.setCurrentIndex(idx, sel.SelectionFlag.ClearAndSelect | sel.SelectionFlag.Rows)
+    w.table.setFocus()
     qtbot.keyClick(w.table, Qt.Key.Key_Return)
     assert w.tabs.count() == 3 and w.current_reader().paper_id == lampson
     assert w.tabs.tabsClosable() and w.tabs.isMovable()
