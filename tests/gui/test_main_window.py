@@ -29,8 +29,6 @@ pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("no_qt_leaks"),
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = Path(__file__).resolve().parent / "screenshots"
-TS = REPO / "resources" / "translations" / "readerapp_zh_CN.ts"
-QM = REPO / "resources" / "translations" / "readerapp_zh_CN.qm"
 
 
 def _shot(widget, name: str) -> None:
@@ -450,13 +448,16 @@ def test_language_follows_setting_and_system_locale():
     assert resolve_language("system", QLocale("de_DE")) == "en"
 
 
-def test_committed_qm_is_compiled_from_the_ts(tmp_path):
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+def test_committed_qm_is_compiled_from_the_ts(tmp_path, lang):
+    ts = REPO / "resources" / "translations" / f"readerapp_{lang}.ts"
+    qm = ts.with_suffix(".qm")
     lrelease = Path(sys.executable).parent / "pyside6-lrelease"
     out = tmp_path / "check.qm"
-    r = subprocess.run([str(lrelease), str(TS), "-qm", str(out)], capture_output=True, text=True, timeout=120)
+    r = subprocess.run([str(lrelease), str(ts), "-qm", str(out)], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert out.read_bytes() == QM.read_bytes(), "run packaging/update_translations.py and commit the .qm"
-    text = TS.read_text(encoding="utf-8")
+    assert out.read_bytes() == qm.read_bytes(), "run packaging/update_translations.py and commit the .qm"
+    text = ts.read_text(encoding="utf-8")
     assert 'type="unfinished"' not in text and "<translation></translation>" not in text
 
 
