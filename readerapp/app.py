@@ -1,0 +1,151 @@
+"""The desktop app: `readerapp` (no command), `readerapp-gui`, `readerapp open X`.
+
+    main(["--library", PATH, PDF_OR_ID, ...]) -> exit status
+
+Start-up stays light: Qt, the core library and the window only; torch and
+sentence-transformers are never imported here. The index check and the
+periodic backup (core.maintenance.startup) run in a thread after the window
+shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import threading
+
+from readerapp import __version__
+
+log = logging.getLogger(__name__)
+
+# Called right after the main window is shown (benchmarks, tests). Keep it a
+# module attribute: callers replace it before calling main().
+AFTER_SHOW_HOOK = None
+# Tests and the smoke check: quit this many ms after the window is shown.
+EXIT_AFTER_SHOW_ENV = "READERAPP_EXIT_AFTER_SHOW_MS"
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="readerapp-gui", description="Open the readerapp window.")
+    p.add_argument("--library", metavar="PATH", help="library folder")
+    p.add_argument("--open", metavar="PDF_OR_ID", action="append", default=[],
+                   help="open a PDF file or a paper id (may be repeated)")
+    p.add_argument("--version", action="version", version=f"readerapp {__version__}")
+    p.add_argument("targets", nargs="*", metavar="PDF_OR_ID", help="PDF files or paper ids to open")
+    return p.parse_args(argv)
+
+
+def _show_error(title: str, message: str) -> None:
+    """A blocking error box before the window exists (replaced in tests)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.critical(None, title, message)
+
+
+def _start_maintenance(library) -> threading.Thread:
+    """Backup when due + index repair, off the GUI thread. Failures are logged only."""
+    def run():
+        try:
+            from readerapp.core.maintenance import startup
+
+            report = startup(library)
+            if report.changed or report.failed:
+                log.info("start-up maintenance: %s", report)
+        except Exception:
+            log.exception("start-up maintenance failed")
+
+    t = threading.Thread(target=run, name="readerapp-startup-maintenance", daemon=True)
+    t.start()
+    return t
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _parse(argv)
+
+    from PySide6.QtCore import QCoreApplication, Qt, QTimer
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    own_app = app is None
+    if own_app:
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+        app = QApplication([sys.argv[0] if sys.argv else "readerapp"])
+    app.setApplicationName("readerapp")
+    app.setApplicationDisplayName("readerapp")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("readerapp")
+    app.setDesktopFileName("io.github.readerapp.ReaderApp")
+
+    from readerapp.core.paths import resources_dir, resolve_library_dir
+    from readerapp.core.settings import load_settings
+
+    settings = load_settings()
+    from readerapp.ui.i18n import install_translation, resolve_language
+    from readerapp.ui.theme import apply_theme
+
+    install_translation(resolve_language(settings.language))
+    if settings.theme != "system":
+        apply_theme(settings.theme)
+    icon = resources_dir() / "icons" / "readerapp-256.png"
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+
+    from readerapp.core.errors import LibraryError, ReaderError
+    from readerapp.core.library import Library
+
+    folder = resolve_library_dir(args.library)
+    try:
+        library = Library(folder)
+    except (LibraryError, ReaderError) as exc:
+        _show_error(QCoreApplication.translate("app", "readerapp cannot open the library"), str(exc))
+        return 1
+    except OSError as exc:
+        _show_error(QCoreApplication.translate("app", "readerapp cannot open the library"),
+                    f"{folder}: {exc.strerror or exc}")
+        return 1
+
+    from readerapp.ui.main_window import MainWindow
+
+    window = MainWindow(library)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    window.show()
+    maintenance = _start_maintenance(library)
+
+    def after_show():
+        window.restore_session()
+        for target in [*args.open, *args.targets]:
+            if target.isdigit():
+                if int(target) in set(library.all_paper_ids()):
+                    window.open_paper(int(target))
+                else:
+                    window.show_error(QCoreApplication.translate("app", "No paper with id %1.").replace("%1", target))
+            else:
+                window.open_path(target)
+
+    QTimer.singleShot(0, after_show)
+    if AFTER_SHOW_HOOK is not None:
+        AFTER_SHOW_HOOK()
+    exit_ms = os.environ.get(EXIT_AFTER_SHOW_ENV)
+    if exit_ms and exit_ms.isdigit():
+        QTimer.singleShot(int(exit_ms), window.close)
+    app.setQuitOnLastWindowClosed(True)
+    try:
+        code = app.exec()
+    finally:
+        if window.isVisible():
+            window.close()
+        window.shutdown()
+        maintenance.join(timeout=30)
+        window.deleteLater()
+        QCoreApplication.sendPostedEvents(None, 0)
+        if not maintenance.is_alive():  # else the process exit ends it; SQLite keeps the data consistent
+            library.close()
+    return int(code or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <source>%n paper(s) added to “%1”</source>
+        <translation>
+            <numerusform>%n paper added to “%1”</numerusform>
+            <numerusform>%n papers added to “%1”</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n paper(s)</source>
+        <translation>
+            <numerusform>%n paper</numerusform>
+            <numerusform>%n papers</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n shown</source>
+        <translation>
+            <numerusform>%n shown</numerusform>
+            <numerusform>%n shown</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n selected</source>
+        <translation>
+            <numerusform>%n selected</numerusform>
+            <numerusform>%n selected</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n papers from the library, with their notes and highlights?</source>
+        <translation>
+            <numerusform>Delete %n paper from the library, with its notes and highlights?</numerusform>
+            <numerusform>Delete %n papers from the library, with their notes and highlights?</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
