@@ -4,8 +4,11 @@ folders are redirected to a temp dir for the whole session."""
 from __future__ import annotations
 
 import csv
+import gc
 import os
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -73,9 +76,12 @@ def _corpus_library_template(tmp_path_factory, corpus_dir) -> Path:
     from readerapp.core.importer import import_paths
     from readerapp.core.library import Library
 
-    folder = tmp_path_factory.mktemp("corpuslib") / "lib"
+    base = tmp_path_factory.mktemp("corpuslib")
+    pdfs = base / "pdfs"  # a copy: no test can ever change or delete a file in ../shared
+    shutil.copytree(corpus_dir, pdfs)
+    folder = base / "lib"
     with Library(folder) as lib:
-        results = import_paths(lib, [corpus_dir])
+        results = import_paths(lib, [pdfs])
         assert all(r.status == "imported" for r in results), [r for r in results if r.status != "imported"]
         lib.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         lib.idx.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -84,12 +90,17 @@ def _corpus_library_template(tmp_path_factory, corpus_dir) -> Path:
 
 @pytest.fixture
 def corpus_library(_corpus_library_template, tmp_path):
-    """A library holding the twelve corpus papers (a private copy per test)."""
+    """A library holding the twelve corpus papers (a private copy per test, with
+    private copies of the PDFs, so a test may move or delete a paper's file)."""
     from readerapp.core.library import Library
 
     folder = tmp_path / "corpuslib"
     shutil.copytree(_corpus_library_template, folder)
+    pdfs = tmp_path / "corpus-pdfs"
+    shutil.copytree(_corpus_library_template.parent / "pdfs", pdfs)
     lib = Library(folder)
+    for row in lib.all_files():
+        lib.relink_file(row["id"], str(pdfs / Path(row["path"]).name))
     yield lib
     lib.close()
 
@@ -100,3 +111,45 @@ def paper_id_for(lib, filename: str) -> int:
         if Path(row["path"]).name == filename:
             return row["paper_id"]
     raise KeyError(filename)
+
+
+# ---- GUI: a leak check for QThreads, Python threads and top-level widgets (in the spirit of napari's
+# `make_napari_viewer` checks). Opt-in per module: pytestmark = pytest.mark.usefixtures("no_qt_leaks").
+# (Kept here, not in tests/gui/conftest.py: a second conftest module would shadow `from conftest import ...`.)
+
+# Qt keeps a few top-level helpers alive by design (tooltips, the drag pixmap window).
+_IGNORED_TOPLEVEL = {"QTipLabel", "QShapedPixmapWidget", "QComboBoxPrivateContainer"}
+
+
+def _running_qthreads() -> list:
+    from PySide6.QtCore import QThread
+
+    return [o for o in gc.get_objects() if isinstance(o, QThread) and o.isRunning()
+            and o is not QThread.currentThread()]
+
+
+@pytest.fixture
+def no_qt_leaks(qapp):
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    before_widgets = {id(w) for w in QApplication.topLevelWidgets()}
+    before_threads = set(threading.enumerate())
+    yield
+    # pytest-qt has closed the widgets registered with qtbot by now; let deleteLater() run.
+    deadline = time.monotonic() + 5
+    while True:
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        QCoreApplication.processEvents()
+        leaked_widgets = [w for w in QApplication.topLevelWidgets()
+                          if id(w) not in before_widgets and type(w).__name__ not in _IGNORED_TOPLEVEL
+                          and w.metaObject().className() not in _IGNORED_TOPLEVEL]
+        leaked_threads = [t for t in threading.enumerate() if t not in before_threads and t.is_alive()
+                          and not t.daemon or (t not in before_threads and t.name.startswith("readerapp-"))]
+        qthreads = _running_qthreads()
+        if not (leaked_widgets or leaked_threads or qthreads) or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert not qthreads, f"QThreads still running after the test: {qthreads}"
+    assert not leaked_threads, f"threads left running: {[t.name for t in leaked_threads]}"
+    assert not leaked_widgets, f"top-level widgets leaked: {[type(w).__name__ for w in leaked_widgets]}"
