@@ -1,0 +1,176 @@
+"""Markdown helpers shared by the list exporter and importer: escaping of text
+for table cells and link labels, URLs in links, GitHub heading anchors, slugs
+for note pages, and splitting one `[label](url)` out of a fragment of source."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"<(/?[A-Za-z][^<>]*)>")
+_ENTITY = re.compile(r"&(#\d+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>|])")
+
+
+def md_text(text: str | None) -> str:
+    """Plain text (a title, a venue, a label) as Markdown that shows exactly that text:
+    backslash, backtick, `*`, brackets, `<`, `>` and `|` are escaped, entity-like
+    `&name;` is written `&amp;name;`, line breaks become spaces."""
+    text = " ".join((text or "").split())
+    text = _ENTITY.sub(lambda m: "&amp;" + m.group(0)[1:], text)
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def md_inline(text: str | None) -> str:
+    """Markdown the user wrote (a summary, a comment) made safe for one line or
+    one table cell: a `|` not already escaped becomes `\\|` (also inside code
+    spans, as GFM requires), line breaks become `<br>`, HTML tags other than
+    `<br>` are shown as text (`&lt;tag&gt;`)."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    out = []
+    for i, part in enumerate(_BR.split(text)):
+        if i:
+            out.append("<br>")
+        part = _TAG.sub(lambda m: "&lt;" + m.group(1) + "&gt;", part)
+        out.append(part)
+    text = "".join(out)
+    text = re.sub(r"(?<!\\)\|", r"\\|", text)
+    text = re.sub(r"\s*\n\s*", "<br>", text)
+    return text
+
+
+def cell(text: str | None) -> str:
+    """A table cell: `-` when empty."""
+    text = md_inline(text)
+    return text if text else "-"
+
+
+def md_url(url: str | None) -> str:
+    """A URL as a Markdown link destination: spaces, `<`, `>` and unbalanced
+    parentheses percent-encoded; everything else kept as the user wrote it."""
+    url = (url or "").strip()
+    url = url.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E").replace("\n", "")
+    depth = 0
+    balanced = True
+    for ch in url:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                balanced = False
+                break
+    if depth != 0:
+        balanced = False
+    if not balanced:
+        url = url.replace("(", "%28").replace(")", "%29")
+    return url
+
+
+def link(label: str | None, url: str | None) -> str:
+    """`[label](url)` with the label escaped as plain text."""
+    return f"[{md_text(label)}]({md_url(url)})"
+
+
+def path_url(path: str) -> str:
+    """A relative file path as a link that works on GitHub (spaces, CJK percent-encoded)."""
+    return quote(path.replace("\\", "/"), safe="/-._~")
+
+
+def github_anchor(text: str, seen: dict[str, int] | None = None) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces
+    to '-', a '-1', '-2' suffix for repeats (pass the same `seen` dict)."""
+    slug = "".join(ch for ch in text.strip().lower()
+                   if ch in " -_" or unicodedata.category(ch)[0] in "LNM").replace(" ", "-")
+    if seen is None:
+        return slug
+    n = seen.get(slug, 0)
+    seen[slug] = n + 1
+    return slug if n == 0 else f"{slug}-{n}"
+
+
+_UNSAFE_FILE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
+
+
+def slug(text: str, max_len: int = 80) -> str:
+    """A file name for a note page: the title with characters no file system
+    accepts removed, whitespace collapsed; CJK kept."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _UNSAFE_FILE.sub(" ", text)
+    text = " ".join(text.split()).strip(" .")
+    text = text[:max_len].rstrip(" .")
+    return text or "untitled"
+
+
+def split_link(src: str) -> tuple[str, str, str, str] | None:
+    """Find the first inline link `[label](url)` in a fragment of Markdown source.
+
+    Returns (before, label, url, after) with label and url as written, or None.
+    Brackets nest in the label and parentheses nest in the URL, as CommonMark
+    allows (`[A [B] C](http://x/a_(b))`). Images (`![..](..)`) are skipped."""
+    i = 0
+    n = len(src)
+    while i < n:
+        start = src.find("[", i)
+        if start < 0:
+            return None
+        if start > 0 and src[start - 1] == "!" or (start > 0 and src[start - 1] == "\\"):
+            i = start + 1
+            continue
+        depth = 0
+        j = start
+        close = -1
+        while j < n:
+            ch = src[j]
+            if ch == "\\":
+                j += 2
+                continue
+            if ch == "[":
+                depth += 1
+            elif ch == "]":
+                depth -= 1
+                if depth == 0:
+                    close = j
+                    break
+            j += 1
+        if close < 0 or close + 1 >= n or src[close + 1] != "(":
+            i = start + 1
+            continue
+        k = close + 2
+        pdepth = 1
+        end = -1
+        if k < n and src[k] == "<":  # <url with spaces>
+            gt = src.find(">", k)
+            if gt > 0 and gt + 1 < n and src[gt + 1] == ")":
+                return src[:start], src[start + 1:close], src[k + 1:gt], src[gt + 2:]
+        while k < n:
+            ch = src[k]
+            if ch == "\\":
+                k += 2
+                continue
+            if ch == "(":
+                pdepth += 1
+            elif ch == ")":
+                pdepth -= 1
+                if pdepth == 0:
+                    end = k
+                    break
+            elif ch == "\n":
+                break
+            k += 1
+        if end < 0:
+            i = start + 1
+            continue
+        return src[:start], src[start + 1:close], src[close + 2:end].strip(), src[end + 1:]
+    return None
+
+
+_UNESCAPE = re.compile(r"\\([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+
+
+def unescape(text: str) -> str:
+    """Markdown backslash escapes and the entities md_text writes, undone."""
+    text = _UNESCAPE.sub(r"\1", text)
+    return text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
