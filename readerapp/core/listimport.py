@@ -44,7 +44,7 @@ _BR_SPLIT = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s?")
 
 _ROLE_WORDS = {
-    "title": ("paper", "papers", "论文", "title", "标题", "文章", "name", "题目", "子题目"),
+    "title": ("paper", "papers", "论文", "title", "标题", "文章", "name", "题目"),
     "code": ("源码", "code", "github", "代码", "repo", "repository"),
     "venue": ("收录", "venue", "会议", "收录&作者", "conference", "期刊", "会议/论坛", "published", "year"),
     "summary": ("简介", "summary", "介绍", "概述", "description", "abstract", "摘要"),
@@ -191,11 +191,24 @@ def _find_close(tokens, i: int) -> int:
     return len(tokens) - 1
 
 
+def _source_cells(line: str) -> list[str]:
+    """The cells of a table row as written (split on unescaped pipes, padding removed)."""
+    from readerapp.core.export.roundtrip import _split_row
+
+    cells = _split_row(line.strip())
+    if cells and not cells[0].strip() and line.strip().startswith("|"):
+        cells = cells[1:]
+    if cells and not cells[-1].strip() and line.rstrip().endswith("|") and not line.rstrip().endswith("\\|"):
+        cells = cells[:-1]
+    return [c.strip() for c in cells]
+
+
 def _table_entries(tokens, i: int, end: int, lines: list[str], skipped: list[Skipped]) -> list[Entry]:
     header: list[str] = []
     rows: list[tuple[int, list[str]]] = []
     row: list[str] | None = None
     row_line = 0
+    sources: dict[int, list[str]] = {}
     for t in tokens[i:end]:
         if t.type == "tr_open":
             row = []
@@ -207,6 +220,7 @@ def _table_entries(tokens, i: int, end: int, lines: list[str], skipped: list[Ski
                 header = row
             else:
                 rows.append((row_line, row))
+                sources[row_line] = _source_cells(lines[row_line] if row_line < len(lines) else "")
             row = None
     used: set[str] = set()
     columns: list[list[str]] = []
@@ -220,10 +234,13 @@ def _table_entries(tokens, i: int, end: int, lines: list[str], skipped: list[Ski
     entries = []
     for line, cells in rows:
         cells = cells + [""] * (len(columns) - len(cells))
+        src = sources.get(line) or []
+        if len(src) != len(cells):
+            src = [c.replace("|", "\\|") for c in cells]
         e = Entry(start=line, end=line + 1, columns=columns)
-        for (label, role), raw in zip(columns, cells):
-            e.parts[role] = raw
-            value = raw.strip()
+        for (label, role), raw, cell_src in zip(columns, cells, src):
+            e.parts[role] = cell_src  # as written (escaped pipes included)
+            value = raw.strip()  # the cell's Markdown (GFM has turned \| into |)
             empty = value in ("", "-", "—", "/")
             if role == "title":
                 hit = md.split_link(value)
@@ -552,11 +569,23 @@ def structure(parsed: ParsedList, implicit_name: str):
                 best = h
         return best
 
-    owning = {h.level for e in entries if (h := heading_before(e.start)) is not None}
+    def region_has_entry(h: Heading) -> bool:
+        end = next((g.line for g in headings if g.line > h.line and g.level <= h.level), len(lines))
+        return any(h.line < e.start < end for e in entries)
+
+    # section levels: the levels of headings right above entries, and of repeated headings
+    # holding entries further down (a lone title heading like "# My list" is not a section)
+    direct = {h.level for e in entries if (h := heading_before(e.start)) is not None}
+    per_level: dict[int, int] = {}
+    for h in headings:
+        per_level[h.level] = per_level.get(h.level, 0) + 1
+    holding = {h.level for h in headings if per_level[h.level] > 1 and region_has_entry(h)}
+    owning = (holding | direct) if holding else direct
+    owning = {lv for lv in owning if lv >= min(direct, default=lv) or lv in holding}
     implicit = any(heading_before(e.start) is None for e in entries) or not owning
     levels = sorted(owning)
     top = levels[0] if levels else 2
-    sub = levels[-1] if len(levels) > 1 else None
+    sub = max(direct) if direct and max(direct) > top else (levels[1] if len(levels) > 1 else None)
     sec_heads = [h for h in headings if h.level in (top, sub) and not (sub is None and h.level != top)]
     first_entry, last_entry_end = entries[0].start, max(e.end for e in entries)
 
@@ -636,6 +665,7 @@ def import_list(lib, path: str | Path, *, style: str | None = None, name: str | 
                 text: str | None = None) -> ListImportResult:
     """Import a list file into `lib`; returns what was added, matched and skipped."""
     from readerapp.core.export.render import EntryView, PARTS
+    from readerapp.core.export.roundtrip import normalize
 
     path = Path(path)
     if text is None:
@@ -656,25 +686,30 @@ def import_list(lib, path: str | Path, *, style: str | None = None, name: str | 
     preamble, sections, postamble, levels = structure(parsed, name)
     result = ListImportResult(path=str(path), name=name, style=parsed.style, skipped=list(parsed.skipped))
 
-    # lines of the body that are neither entries nor headings: reported, kept as text
+    # lines that are neither entries nor section headings: reported, kept as text
     covered: set[int] = set()
     for s in sections:
         if s.heading:
-            covered.add(s.heading.line)
+            covered.update(range(s.heading.line, s.heading.line + s.heading.raw.count("\n") + 1))
         for e in s.entries:
             covered.update(range(e.start, e.end))
-    pre_lines = len(preamble.split("\n")) if preamble else 0
-    if sections:
-        lo = min([s.heading.line for s in sections if s.heading] + [e.start for s in sections for e in s.entries])
-        hi = max(e.end for s in sections for e in s.entries) if any(s.entries for s in sections) else lo
-        for n in range(lo, hi):
-            if n not in covered and parsed.lines[n].strip() and not parsed.lines[n].lstrip().startswith("#"):
-                result.skipped.append(Skipped(n + 1, parsed.lines[n], "not a paper entry (kept as text)"))
-    elif parsed.lines:
-        for n, line in enumerate(parsed.lines):
-            if line.strip():
-                result.skipped.append(Skipped(n + 1, line, "not a paper entry"))
-    del pre_lines
+    entry_lines = [e.start for s in sections for e in s.entries]
+    lo = min(entry_lines, default=len(parsed.lines))
+    lo = min([lo] + [s.heading.line for s in sections if s.heading])
+    hi = max((e.end for s in sections for e in s.entries), default=0)
+    for n, line in enumerate(parsed.lines):
+        if n in covered or not line.strip():
+            continue
+        if not sections:
+            reason = "not a paper entry"
+        elif n < lo:
+            reason = "before the list (kept as text)"
+        elif n >= hi:
+            reason = "after the list (kept as text)"
+        else:
+            reason = "not a paper entry (kept as text)"
+        result.skipped.append(Skipped(n + 1, line, reason))
+    result.skipped.sort(key=lambda s: s.line)
 
     placements: list[tuple[int, int, Entry]] = []
     placed: set[tuple[int, int]] = set()
@@ -750,8 +785,8 @@ def import_list(lib, path: str | Path, *, style: str | None = None, name: str | 
             view = EntryView(p=lib.get_paper(pid), links=lib.links(pid), style=parsed.style, lang="zh")
             kept = {}
             for part, raw in e.parts.items():
-                if part in PARTS.get(parsed.style, {}) and view.default(part) == raw:
-                    continue
+                if part in PARTS.get(parsed.style, {}) and normalize(view.default(part)) == normalize(raw):
+                    continue  # the style writes this part the same way (up to whitespace): nothing to keep
                 kept[part] = {"raw": raw, "fp": view.fingerprint(part), "style": parsed.style}
             entry = {}
             if kept:
