@@ -135,30 +135,23 @@ def _parser():
 
 def _last_link(src: str):
     """The last `[label](url)` in src: (before, label, url, after) or None."""
-    found = None
-    offset = 0
-    rest = src
-    while True:
-        hit = md.split_link(rest)
-        if hit is None:
-            return found
-        before, label, url, after = hit
-        found = (src[: offset + len(before)], label, url, after)
-        consumed = len(rest) - len(after)
-        offset += consumed
-        rest = after
+    last = None
+    for last in md.iter_links(src):
+        pass
+    if last is None:
+        return None
+    start, end, label, url = last
+    return src[:start], label, url, src[end:]
 
 
 def _all_links(src: str) -> list[tuple[str, str, str]]:
-    """Every link in src as (text before it, label, url)."""
+    """Every link in src as (text between it and the previous link, label, url)."""
     out = []
-    rest = src
-    while True:
-        hit = md.split_link(rest)
-        if hit is None:
-            return out
-        before, label, url, rest = hit
-        out.append((before, label, url))
+    prev = 0
+    for start, end, label, url in md.iter_links(src):
+        out.append((src[prev:start], label, url))
+        prev = end
+    return out
 
 
 def _ids_from_url(url: str) -> dict:
@@ -562,16 +555,27 @@ def structure(parsed: ParsedList, implicit_name: str):
     if not entries:
         return _chunk(lines, 0, len(lines)), [], "", [2, 3]
 
+    import bisect
+
+    head_lines = [h.line for h in headings]  # headings come in line order
+    entry_starts = sorted(e.start for e in entries)
+
     def heading_before(line: int) -> Heading | None:
-        best = None
-        for h in headings:
-            if h.line < line:
-                best = h
-        return best
+        k = bisect.bisect_left(head_lines, line)
+        return headings[k - 1] if k else None
+
+    # where each heading's region ends: the next heading of the same or a higher level
+    region_end: dict[int, int] = {}
+    open_heads: list[Heading] = []
+    for h in headings:
+        while open_heads and open_heads[-1].level >= h.level:
+            region_end[id(open_heads.pop())] = h.line
+        open_heads.append(h)
 
     def region_has_entry(h: Heading) -> bool:
-        end = next((g.line for g in headings if g.line > h.line and g.level <= h.level), len(lines))
-        return any(h.line < e.start < end for e in entries)
+        end = region_end.get(id(h), len(lines))
+        k = bisect.bisect_right(entry_starts, h.line)
+        return k < len(entry_starts) and entry_starts[k] < end
 
     # section levels: the levels of headings right above entries, and of repeated headings
     # holding entries further down (a lone title heading like "# My list" is not a section)
@@ -592,9 +596,16 @@ def structure(parsed: ParsedList, implicit_name: str):
     # the preamble ends at the first section heading whose region holds an entry
     start_line = first_entry
     if not implicit:
+        sec_end: dict[int, int] = {}
+        stack: list[Heading] = []
         for h in sec_heads:
-            region_end = next((g.line for g in sec_heads if g.line > h.line and g.level <= h.level), len(lines))
-            if any(h.line < e.start < region_end for e in entries):
+            while stack and stack[-1].level >= h.level:
+                sec_end[id(stack.pop())] = h.line
+            stack.append(h)
+        for h in sec_heads:
+            end = sec_end.get(id(h), len(lines))
+            k = bisect.bisect_right(entry_starts, h.line)
+            if k < len(entry_starts) and entry_starts[k] < end:
                 start_line = h.line
                 break
     end_line = next((h.line for h in sec_heads if h.line >= last_entry_end), len(lines))

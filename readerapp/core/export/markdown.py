@@ -104,66 +104,68 @@ def slug(text: str, max_len: int = 80) -> str:
     return text or "untitled"
 
 
-def split_link(src: str) -> tuple[str, str, str, str] | None:
-    """Find the first inline link `[label](url)` in a fragment of Markdown source.
+MAX_URL = 4096
 
-    Returns (before, label, url, after) with label and url as written, or None.
-    Brackets nest in the label and parentheses nest in the URL, as CommonMark
-    allows (`[A [B] C](http://x/a_(b))`). Images (`![..](..)`) are skipped."""
-    i = 0
-    n = len(src)
+
+def _pairs(src: str, open_ch: str, close_ch: str, *, line_bound: bool = False) -> dict[int, int]:
+    """Matching closer for every opener (backslash escapes respected), in one pass."""
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    i, n = 0, len(src)
     while i < n:
-        start = src.find("[", i)
-        if start < 0:
-            return None
-        if start > 0 and src[start - 1] == "!" or (start > 0 and src[start - 1] == "\\"):
-            i = start + 1
+        ch = src[i]
+        if ch == "\\":
+            i += 2
             continue
-        depth = 0
-        j = start
-        close = -1
-        while j < n:
-            ch = src[j]
-            if ch == "\\":
-                j += 2
-                continue
-            if ch == "[":
-                depth += 1
-            elif ch == "]":
-                depth -= 1
-                if depth == 0:
-                    close = j
-                    break
-            j += 1
-        if close < 0 or close + 1 >= n or src[close + 1] != "(":
-            i = start + 1
+        if ch == open_ch:
+            stack.append(i)
+        elif ch == close_ch and stack:
+            pairs[stack.pop()] = i
+        elif ch == "\n" and line_bound:
+            stack.clear()
+        i += 1
+    return pairs
+
+
+def iter_links(src: str):
+    """Every inline link `[label](url)` in a fragment of Markdown source, in order,
+    as (start, end, label, url) with label and url as written. Brackets nest in
+    the label and parentheses in the URL, as CommonMark allows
+    (`[A [B] C](http://x/a_(b))`); `<url with spaces>` is accepted; images
+    (`![..](..)`) and links inside a link's label are skipped. Linear in the
+    length of `src` (bounded work per candidate)."""
+    pairs = _pairs(src, "[", "]")
+    parens = _pairs(src, "(", ")", line_bound=True)
+    n = len(src)
+    pos = 0
+    for start in sorted(pairs):
+        if start < pos:
+            continue  # inside the previous link
+        if start > 0 and src[start - 1] in "!\\":
+            continue
+        close = pairs[start]
+        if close + 1 >= n or src[close + 1] != "(":
             continue
         k = close + 2
-        pdepth = 1
-        end = -1
-        if k < n and src[k] == "<":  # <url with spaces>
-            gt = src.find(">", k)
-            if gt > 0 and gt + 1 < n and src[gt + 1] == ")":
-                return src[:start], src[start + 1:close], src[k + 1:gt], src[gt + 2:]
-        while k < n:
-            ch = src[k]
-            if ch == "\\":
-                k += 2
-                continue
-            if ch == "(":
-                pdepth += 1
-            elif ch == ")":
-                pdepth -= 1
-                if pdepth == 0:
-                    end = k
-                    break
-            elif ch == "\n":
-                break
-            k += 1
-        if end < 0:
-            i = start + 1
+        if k < n and src[k] == "<":
+            gt = src.find(">", k, k + MAX_URL)
+            if gt > 0 and gt + 1 < n and src[gt + 1] == ")" and "\n" not in src[k:gt]:
+                yield start, gt + 2, src[start + 1:close], src[k + 1:gt]
+                pos = gt + 2
             continue
-        return src[:start], src[start + 1:close], src[close + 2:end].strip(), src[end + 1:]
+        end = parens.get(close + 1, -1)
+        if end - k > MAX_URL:
+            end = -1
+        if end < 0:
+            continue
+        yield start, end + 1, src[start + 1:close], src[close + 2:end].strip()
+        pos = end + 1
+
+
+def split_link(src: str) -> tuple[str, str, str, str] | None:
+    """The first link in src as (before, label, url, after), or None."""
+    for start, end, label, url in iter_links(src):
+        return src[:start], label, url, src[end:]
     return None
 
 
