@@ -72,6 +72,9 @@ def test_dated_and_venue_fields(library, reference_lists):
     assert [library.section_path(s) for s in library.sections_of(q.id)] == [["ECCV 2022"]]
     hr = _paper(library, "HRFormer: High-Resolution Transformer for Dense Prediction")
     assert [library.section_path(s) for s in library.sections_of(hr.id)] == [["NeurIPS2021", "Transformer"]]
+    # one section of a stored list: its entries only, without the list's preamble
+    out, _ = render_list(library, ExportOptions(style="venue", name="venue-list", section="NeurIPS2021/Transformer"))
+    assert out.startswith("### Transformer\n\n- [NeurIPS2021-《HRFormer》") and "FightingCV" not in out
 
 
 def test_importing_twice_adds_nothing(library, reference_lists):

@@ -523,7 +523,7 @@ def build_document(lib, opts: ExportOptions) -> Document:
                 if has_note_page(lib, e.p):
                     e.note_page = md.path_url(note_page_path(lib, e.p, first_section_of.get(e.p.id), opts.notes_dir,
                                                               opts.lang))
-    if opts.full:
+    if opts.full and only is None:  # the text around the whole list, not around one section
         doc.preamble = layout.get("preamble") or ""
         doc.postamble = layout.get("postamble") or ""
     doc.toc = bool(layout.get("toc", stored is None)) and opts.style == "table" and only is None \
