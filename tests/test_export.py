@@ -66,6 +66,9 @@ def test_dated_venue_and_digest_styles(small):
     dated, _ = render_list(lib, ExportOptions(style="dated", section="CV"))
     assert "- 20180712 ICCV 2015 更快的检测：[Fast R-CNN](https://arxiv.org/abs/1504.08083)\n" in dated
     assert "NLP" not in dated
+    both, _ = render_list(lib, ExportOptions(style="dated", section=["NLP/经典模型", "CV/目标检测"]))
+    assert both.index("### 目标检测") < both.index("### 经典模型")  # the library's order, not the request's
+    assert "Adam: A Method" in both and "## CV" not in both
     venue, _ = render_list(lib, ExportOptions(style="venue", section="NLP/经典模型"))
     assert "### 经典模型" in venue and "- [【Attention Is All You Need】](https://arxiv.org/abs/1706.03762)" in venue
     digest, _ = render_list(lib, ExportOptions(style="digest", section="CV", lang="en"))

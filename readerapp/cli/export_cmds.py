@@ -16,7 +16,8 @@ def register(sub) -> None:
                     "table, dated, venue, digest, any <style>.md.j2 in your template folder, and bibtex.")
     p.add_argument("--style", help="table | dated | venue | digest | bibtex | a user template "
                                    "(default: the export_style setting)")
-    p.add_argument("--section", help="only this section ('Parent' or 'Parent/Child')")
+    p.add_argument("--section", action="append", metavar="SECTION",
+                   help="only this section ('Parent' or 'Parent/Child'); repeat for several")
     p.add_argument("--into", metavar="README.md", help="update this file in place between the markers")
     p.add_argument("--name", help="the list's name: its markers, and the layout kept by import-list "
                                   "(default with --into: papers)")
@@ -29,7 +30,8 @@ def register(sub) -> None:
 
     p = sub.add_parser("bibtex", help="BibTeX of papers (by id), a section, or the whole library")
     p.add_argument("ids", nargs="*", type=int)
-    p.add_argument("--section", help="only this section ('Parent' or 'Parent/Child')")
+    p.add_argument("--section", action="append", metavar="SECTION",
+                   help="only this section ('Parent' or 'Parent/Child'); repeat for several")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     p.set_defaults(func=cmd_bibtex)
 
@@ -72,8 +74,11 @@ def _papers_for(lib, ids, section):
             raise NotFound(f"no paper with id {missing[0]}")
         return lib.papers_by_ids(ids)
     if section:
-        sid = find_section(lib, section)
-        return lib.list_papers(section_id=sid, order="id", descending=False)
+        papers: dict[int, object] = {}
+        for name in section:
+            for p in lib.list_papers(section_id=find_section(lib, name), order="id", descending=False):
+                papers.setdefault(p.id, p)
+        return list(papers.values())
     return lib.list_papers(order="id", descending=False)
 
 

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -78,12 +80,24 @@ class ExportDialog(QDialog):
         idx = self.style_box.findData(settings.export_style)
         self.style_box.setCurrentIndex(max(0, idx))
 
-        self.section_box = QComboBox()
-        self.section_box.addItem(tr("All sections"), None)
+        # sections: check the ones to export; none checked exports them all
+        self.section_tree = QTreeWidget()
+        self.section_tree.setHeaderHidden(True)
+        self.section_tree.setMaximumHeight(130)
+        self.section_tree.setToolTip(tr("Check the sections to export; with none checked, all are exported"))
         for top in library.sections():
-            self.section_box.addItem(top.name, top.name)
+            item = QTreeWidgetItem([top.name])
+            item.setData(0, Qt.ItemDataRole.UserRole, [top.name])
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsAutoTristate)
+            item.setCheckState(0, Qt.CheckState.Unchecked)
             for child in top.children:
-                self.section_box.addItem("    " + child.name, f"{top.name}/{child.name}")
+                sub = QTreeWidgetItem([child.name])
+                sub.setData(0, Qt.ItemDataRole.UserRole, [top.name, child.name])
+                sub.setFlags(sub.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                sub.setCheckState(0, Qt.CheckState.Unchecked)
+                item.addChild(sub)
+            self.section_tree.addTopLevelItem(item)
+        self.section_tree.expandAll()
 
         self.lang_box = QComboBox()
         self.lang_box.addItem("中文", "zh")
@@ -118,7 +132,7 @@ class ExportDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(tr("Style:"), self.style_box)
-        form.addRow(tr("Sections:"), self.section_box)
+        form.addRow(tr("Sections:"), self.section_tree)
         form.addRow(tr("Language:"), self.lang_box)
         form.addRow(tr("List name:"), self.name_box)
         form.addRow(tr("Target file:"), target_row)
@@ -155,8 +169,9 @@ class ExportDialog(QDialog):
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)
         self._timer.timeout.connect(self.refresh)
-        for box in (self.style_box, self.section_box, self.lang_box):
+        for box in (self.style_box, self.lang_box):
             box.currentIndexChanged.connect(self._schedule)
+        self.section_tree.itemChanged.connect(self._schedule)
         self.name_box.currentTextChanged.connect(self._schedule)
         self.target_edit.textChanged.connect(self._schedule)
         self.notes_edit.textChanged.connect(self._schedule)
@@ -170,9 +185,39 @@ class ExportDialog(QDialog):
 
         return ExportOptions(style=self.style_box.currentData(), lang=self.lang_box.currentData(),
                              name=self.name_box.currentText().strip() or None,
-                             section=self.section_box.currentData(),
+                             section=self.selected_sections() or None,
                              notes_dir=(self.notes_edit.text().strip() or None) if self.notes_check.isChecked()
                              else None)
+
+    def selected_sections(self) -> list[str]:
+        """'Parent' for a fully checked section, 'Parent/Child' for checked subsections."""
+        out: list[str] = []
+        for i in range(self.section_tree.topLevelItemCount()):
+            top = self.section_tree.topLevelItem(i)
+            state = top.checkState(0)
+            if state == Qt.CheckState.Checked:
+                out.append(top.text(0))
+            elif state == Qt.CheckState.PartiallyChecked or top.childCount() == 0:
+                for k in range(top.childCount()):
+                    child = top.child(k)
+                    if child.checkState(0) == Qt.CheckState.Checked:
+                        out.append("/".join(child.data(0, Qt.ItemDataRole.UserRole)))
+        return out
+
+    def set_sections(self, paths: list[str]) -> None:
+        """Check exactly these sections ('Parent' or 'Parent/Child')."""
+        wanted = {tuple(p.split("/")) for p in paths}
+        for i in range(self.section_tree.topLevelItemCount()):
+            top = self.section_tree.topLevelItem(i)
+            if (top.text(0),) in wanted:
+                top.setCheckState(0, Qt.CheckState.Checked)
+                continue
+            for k in range(top.childCount()):
+                child = top.child(k)
+                on = tuple(child.data(0, Qt.ItemDataRole.UserRole)) in wanted
+                child.setCheckState(0, Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+            if top.childCount() == 0:
+                top.setCheckState(0, Qt.CheckState.Unchecked)
 
     def target(self) -> str | None:
         return self.target_edit.text().strip() or None

@@ -9,6 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from readerapp.core.listimport import import_list
 from readerapp.ui.export_dialog import ExportDialog
@@ -31,9 +32,15 @@ def test_export_dialog_previews_diffs_and_writes(qtbot, library, reference_lists
     assert dialog.name_box.currentText() == "table-list"
     _settle(qtbot, dialog, "|[ViLT: Vision-and-Language Transformer")
     assert not dialog.write_button.isEnabled()  # no target yet: preview only
-    dialog.section_box.setCurrentIndex(dialog.section_box.findData("CV/目标检测"))
+    dialog.set_sections(["CV/目标检测", "NLP/对话"])
+    assert dialog.selected_sections() == ["NLP/对话", "CV/目标检测"]  # in the library's order
     qtbot.waitUntil(lambda: "ViLT" not in dialog.preview.toPlainText()
                     and "Fast R-CNN" in dialog.preview.toPlainText(), timeout=10_000)
+    assert "|[Language Models are Few-Shot Learners]" in dialog.preview.toPlainText()
+    dialog.set_sections(["CV/目标检测"])
+    qtbot.waitUntil(lambda: "Few-Shot" not in dialog.preview.toPlainText(), timeout=10_000)
+    cv = dialog.section_tree.topLevelItem(2)
+    assert cv.text(0) == "CV" and cv.checkState(0) == Qt.CheckState.PartiallyChecked
 
     target = tmp_path / "README.md"
     target.write_text("# Mine\n\n<!-- readerapp:begin table-list -->\nold\n<!-- readerapp:end table-list -->\n",

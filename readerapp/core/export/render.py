@@ -429,7 +429,7 @@ class ExportOptions:
     style: str = "table"
     lang: str = "zh"
     name: str | None = None  # a stored list (from import-list) whose layout to follow
-    section: str | None = None  # only this section ('Parent' or 'Parent/Child')
+    section: str | list[str] | None = None  # only these sections ('Parent' or 'Parent/Child'; one or a list)
     notes_dir: str | None = None  # note pages folder, relative to the list file ('notes')
     full: bool = True  # preamble and postamble of a stored list too (not inside README markers)
 
@@ -462,7 +462,8 @@ def build_document(lib, opts: ExportOptions) -> Document:
         pass  # a new list name: the default layout
     levels = layout.get("levels") or [2, 3]
     index = _section_index(lib)
-    only: int | None = find_section(lib, opts.section) if opts.section else None
+    wanted = [opts.section] if isinstance(opts.section, str) else list(opts.section or [])
+    only = [lib.section_path(find_section(lib, w)) for w in wanted] or None
 
     # the sections, in the list's order, then any the list does not know yet
     plan: list[dict] = []
@@ -492,8 +493,7 @@ def build_document(lib, opts: ExportOptions) -> Document:
                     seen_paths.add(path)
 
     if only is not None:
-        sel = lib.section_path(only)
-        plan = [s for s in plan if list(s["path"][: len(sel)]) == sel]
+        plan = [s for s in plan if any(list(s["path"][: len(sel)]) == sel for sel in only)]
 
     anchors: dict[str, int] = {}
     first_section_of: dict[int, list[str]] = {}
