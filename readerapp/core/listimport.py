@@ -130,7 +130,10 @@ class ListImportResult:
 def _parser():
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": True}).enable("table")
+    # block structure only: entries are read from each inline token's source (.content),
+    # so the inline rules (the costly part) do not run
+    return MarkdownIt("commonmark", {"html": True}).enable("table").disable(["inline", "text_join"],
+                                                                              ignoreInvalid=True)
 
 
 def _last_link(src: str):
@@ -669,6 +672,35 @@ def structure(parsed: ParsedList, implicit_name: str):
 
 # ---------------------------------------------------------------- into the library
 
+class _Matcher:
+    """Library.find_paper_for_entry for many entries: the same rules (arXiv id, then
+    DOI, then a normalized title of 8+ characters), with the keys read once."""
+
+    def __init__(self, lib):
+        self.arxiv: dict[str, int] = {}
+        self.doi: dict[str, int] = {}
+        self.title: dict[str, int] = {}
+        for row in lib.conn.execute("SELECT id, arxiv_id, doi, title FROM papers ORDER BY id DESC"):
+            self.add(row[0], {"arxiv_id": row[1], "doi": row[2], "title": row[3]})
+
+    def add(self, pid: int, fields: dict) -> None:
+        if fields.get("arxiv_id"):
+            self.arxiv[fields["arxiv_id"]] = pid
+        if fields.get("doi"):
+            self.doi[fields["doi"].lower()] = pid
+        key = textnorm.title_key(fields.get("title") or "")
+        if len(key) >= 8:
+            self.title[key] = pid
+
+    def find(self, fields: dict) -> int | None:
+        if fields.get("arxiv_id") and fields["arxiv_id"] in self.arxiv:
+            return self.arxiv[fields["arxiv_id"]]
+        if fields.get("doi") and fields["doi"].lower() in self.doi:
+            return self.doi[fields["doi"].lower()]
+        key = textnorm.title_key(fields.get("title") or "")
+        return self.title.get(key) if len(key) >= 8 else None
+
+
 _PAPER_KEYS = ("title", "url", "arxiv_id", "doi", "code_url", "venue", "year", "model_name", "summary", "date_read")
 
 
@@ -724,6 +756,7 @@ def import_list(lib, path: str | Path, *, style: str | None = None, name: str | 
 
     placements: list[tuple[int, int, Entry]] = []
     placed: set[tuple[int, int]] = set()
+    matcher = _Matcher(lib)
     layout_sections = []
     with lib.transaction():  # one transaction: a failed import leaves nothing half-made
         for s in sections:
@@ -755,10 +788,10 @@ def import_list(lib, path: str | Path, *, style: str | None = None, name: str | 
                 if venue_from_heading and "venue" not in fields:
                     fields["venue"] = venue_from_heading[0]
                     fields.setdefault("year", venue_from_heading[1])
-                pid = lib.find_paper_for_entry(arxiv_id=fields.get("arxiv_id"), doi=fields.get("doi"),
-                                               title=fields.get("title"))
+                pid = matcher.find(fields)
                 if pid is None:
                     pid = lib.add_paper(user_fields=list(fields), **fields)
+                    matcher.add(pid, fields)
                     result.added += 1
                 else:
                     paper = lib.get_paper(pid)

@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from readerapp.core.errors import InvalidValue, NotFound
 from readerapp.core.export import markdown as md
