@@ -58,6 +58,12 @@ def test_table_style_defaults(small):
             "[视频](https://www.bilibili.com/video/BV1pu411o7BE/)|") in out
     en, _ = render_list(lib, ExportOptions(style="table", lang="en"))
     assert "|Paper|Code|Venue|Summary|Notes|" in en
+    # papers in no section come last, under "Unsorted" (未分类)
+    loose = lib.add_paper(title="Loose paper", year=2020)
+    out, _ = render_list(lib, ExportOptions(style="table"))
+    assert out.index("## 未分类") > out.index("### 经典模型") and "|[Loose paper]|" not in out
+    assert "|Loose paper|-|2020|-|-|" in out and "    - [经典模型](#经典模型)\n- [未分类](#未分类)" in out
+    assert lib.unsectioned_paper_ids() == [loose]
 
 
 def test_dated_venue_and_digest_styles(small):

@@ -606,6 +606,11 @@ class Library:
             "SELECT paper_id FROM paper_sections WHERE section_id = ? ORDER BY position, paper_id", (section_id,))]
         return self.papers_by_ids(ids)
 
+    def unsectioned_paper_ids(self) -> list[int]:
+        """Papers in no section, oldest first."""
+        return [r[0] for r in self._query(
+            "SELECT id FROM papers WHERE id NOT IN (SELECT paper_id FROM paper_sections) ORDER BY date_added, id")]
+
     def sections_of(self, paper_id: int) -> list[int]:
         return [r[0] for r in self._query(
             "SELECT section_id FROM paper_sections WHERE paper_id = ? ORDER BY section_id", (paper_id,))]

@@ -516,6 +516,16 @@ def build_document(lib, opts: ExportOptions) -> Document:
         else:
             sv.columns = _default_columns(L, any(e.talk_links for e in sv.entries))
         doc.sections.append(sv)
+    if stored is None and only is None:
+        # papers in no section still belong in a list of the whole library: last, under "Unsorted"
+        loose = lib.papers_by_ids(lib.unsectioned_paper_ids())
+        if loose:
+            name = L["unsorted"]
+            sv = SectionView(id=None, name=name, path=[name], level=1, hashes="#" * int(levels[0]),
+                             heading=f"{'#' * int(levels[0])} {name}", anchor=md.github_anchor(name, anchors))
+            sv.entries = [EntryView(p=p, links=lib.links(p.id), style=opts.style, lang=opts.lang) for p in loose]
+            sv.columns = _default_columns(L, any(e.talk_links for e in sv.entries))
+            doc.sections.append(sv)
     if opts.notes_dir:
         for sv in doc.sections:
             for e in sv.entries:
