@@ -169,6 +169,9 @@ def test_bad_markers_are_refused_and_nothing_is_written(small, tmp_path, text, m
 def test_merge_and_region_helpers():
     text = "a\n<!-- readerapp:begin x -->\nold\n<!-- readerapp:end x -->\nb"
     assert find_region(text, "y") is None
+    # markers shown as an example inside a fenced code block are not markers
+    doc = "```md\n<!-- readerapp:begin x -->\n```\n" + text + "\n~~~\n<!-- readerapp:end x -->\n~~~\n"
+    assert merge(doc, "x", "new") == doc.replace("old\n", "new\n")
     assert merge(text, "x", "new\n") == "a\n<!-- readerapp:begin x -->\nnew\n<!-- readerapp:end x -->\nb"
     assert merge(merge(text, "x", "new"), "x", "new") == merge(text, "x", "new")
 

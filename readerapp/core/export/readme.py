@@ -51,6 +51,29 @@ def _line_of(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 
 
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """Character ranges of fenced code blocks: markers shown there as examples are not markers."""
+    spans = []
+    pos = 0
+    opening: tuple[str, int] | None = None
+    for line in text.splitlines(keepends=True):
+        m = _FENCE.match(line)
+        if m:
+            fence = m.group(1)
+            if opening is None:
+                opening = (fence, pos)
+            elif fence[0] == opening[0][0] and len(fence) >= len(opening[0]) and not line[m.end():].strip():
+                spans.append((opening[1], pos + len(line)))
+                opening = None
+        pos += len(line)
+    if opening is not None:
+        spans.append((opening[1], len(text)))
+    return spans
+
+
 def find_region(text: str, name: str, label: str = "README") -> tuple[int, int] | None:
     """(start, end) of the text between the begin and end markers of `name`
     (start just after the begin marker, end at the start of the end marker);
@@ -59,7 +82,10 @@ def find_region(text: str, name: str, label: str = "README") -> tuple[int, int] 
     open_: tuple[str, int] | None = None
     seen: dict[str, int] = {}
     region = None
+    code = _code_spans(text)
     for m in MARKER.finditer(text):
+        if any(a <= m.start() < b for a, b in code):
+            continue  # an example in a code block
         kind, marker_name = m.group(1), m.group(2)
         line = _line_of(text, m.start())
         if kind == "begin":
