@@ -108,9 +108,10 @@ def test_escaping_filters():
     assert md.cell("x | y\nz `a|b` <script>x</script> <br> ok") == \
         "x \\| y<br>z `a\\|b` &lt;script&gt;x&lt;/script&gt; <br> ok"
     assert md.cell("") == "-" and md.cell("a \\| b") == "a \\| b"
-    assert md.md_url("http://x.org/a b") == "http://x.org/a%20b"
+    assert md.md_url("http://x.org/a b") == "<http://x.org/a b>"
     assert md.md_url("http://x.org/a_(b)") == "http://x.org/a_(b)"
-    assert md.md_url("http://x.org/a)b") == "http://x.org/a%29b"
+    assert md.md_url("http://x.org/a)b") == "<http://x.org/a)b>"
+    assert md.md_url("http://x.org/<a>") == "<http://x.org/%3Ca%3E>"
     assert md.path_url("notes/多模态/A b.md") == "notes/%E5%A4%9A%E6%A8%A1%E6%80%81/A%20b.md"
     assert md.split_link("x [A [B] C](http://x/a_(b)) y") == ("x ", "A [B] C", "http://x/a_(b)", " y")
     seen: dict = {}

@@ -12,6 +12,7 @@ from readerapp.core.listimport import STYLES, import_list, parse_list
 
 PARSE_EXAMPLES = 300
 IMPORT_EXAMPLES = 40
+ROUND_TRIP_EXAMPLES = 25
 MAX_SECONDS = 5.0
 
 _pieces = st.sampled_from([
@@ -57,3 +58,43 @@ def test_huge_hostile_list_is_bounded(library, tmp_path):
     result = import_list(library, tmp_path / "huge.md", text=text, name="huge")
     assert result.entries > 0
     assert time.perf_counter() - t < 60
+
+
+_field_text = st.lists(st.sampled_from(list("ab Z9|[]()`*_<>&\\#-:：;；，多模态!") + ["&amp;", "<br>", "**"]),
+                       min_size=1, max_size=30).map(lambda s: " ".join("".join(s).split())).filter(bool)
+_urls = st.sampled_from(["https://arxiv.org/abs/1412.6980", "http://x.org/a_(b)", "http://x.org/a b.pdf",
+                         "http://x.org/c)d", "https://github.com/a/b", ""])
+
+
+@settings(max_examples=ROUND_TRIP_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.filter_too_much])
+@given(title=_field_text.filter(lambda s: any(c.isalnum() for c in s)), summary=_field_text, venue=_field_text,
+       url=_urls, model=st.one_of(st.none(), _field_text.filter(lambda s: "*" not in s)),
+       style=st.sampled_from(["table", "dated", "venue"]))
+def test_exported_fields_read_back_the_same(tmp_path_factory, title, summary, venue, url, model, style):
+    """Whatever text a paper holds, exporting it and importing the result gives the same fields back."""
+    from readerapp.core import textnorm
+    from readerapp.core.library import Library
+
+    folder = tmp_path_factory.mktemp("rt")
+    with Library(folder / "a") as a:
+        fields = {"title": title, "url": url or None, "venue": venue, "summary": summary, "model_name": model}
+        if style == "table" and model:
+            pass
+        pid = a.add_paper(**{k: v for k, v in fields.items() if v})
+        a.assign_section(pid, a.ensure_section_path(["Top", "Sub"]))
+        if style == "venue":
+            a.add_link(pid, "blog", "https://blog.example/p", title + " post")
+        out, _ = render_list(a, ExportOptions(style=style))
+        original = a.get_paper(pid)
+    with Library(folder / "b") as b:
+        result = import_list(b, folder / "list.md", text=out, style=style, name="rt")
+        assert result.entries == 1, out
+        got = b.get_paper(result.paper_ids[0])
+        assert got.title == textnorm.normalize_space(original.title), out
+        assert (got.url or "") == (original.url or (f"https://arxiv.org/abs/{original.arxiv_id}"
+                                                    if original.arxiv_id else "")), out
+        if style == "table":
+            assert got.model_name == original.model_name, out
+        again, _ = render_list(b, ExportOptions(style=style, name="rt"))
+        assert again.split("\n## Top")[-1] == out.split("\n## Top")[-1] or again == out, (out, again)

@@ -245,7 +245,7 @@ def _table_entries(tokens, i: int, end: int, lines: list[str], skipped: list[Ski
                     e.fields["url"] = hit[2]
                     e.fields.update(_ids_from_url(hit[2]))
                 elif not empty:
-                    e.fields["title"] = _plain(re.sub(r"<[^>]+>", " ", value))
+                    e.fields["title"] = _plain(re.sub(r"(?<!\\)<[A-Za-z/][^<>]*(?<!\\)>", " ", value))
             elif role == "code" and not empty:
                 links = _all_links(value)
                 if links:

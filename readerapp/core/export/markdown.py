@@ -44,14 +44,19 @@ def md_inline(text: str | None) -> str:
 def cell(text: str | None) -> str:
     """A table cell: `-` when empty."""
     text = md_inline(text)
-    return text if text else "-"
+    return cell_end(text) if text else "-"
+
+
+def cell_end(text: str) -> str:
+    """A cell ending in a backslash gets a space: GFM would read `\\|` as an escaped pipe."""
+    return text + " " if text.endswith("\\") else text
 
 
 def md_url(url: str | None) -> str:
-    """A URL as a Markdown link destination: spaces, `<`, `>` and unbalanced
-    parentheses percent-encoded; everything else kept as the user wrote it."""
-    url = (url or "").strip()
-    url = url.replace(" ", "%20").replace("<", "%3C").replace(">", "%3E").replace("\n", "")
+    """A URL as a Markdown link destination, exactly as given: a URL with spaces or
+    unbalanced parentheses is written in the `<...>` form CommonMark and GitHub
+    accept (`<` and `>` in it percent-encoded); line breaks are dropped."""
+    url = (url or "").strip().replace("\r", "").replace("\n", "")
     depth = 0
     balanced = True
     for ch in url:
@@ -64,8 +69,8 @@ def md_url(url: str | None) -> str:
                 break
     if depth != 0:
         balanced = False
-    if not balanced:
-        url = url.replace("(", "%28").replace(")", "%29")
+    if " " in url or "<" in url or ">" in url or not balanced:
+        return "<" + url.replace("<", "%3C").replace(">", "%3E") + ">"
     return url
 
 

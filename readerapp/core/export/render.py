@@ -131,8 +131,8 @@ def _talks_cell(e: "EntryView", L: dict) -> str:
 def _dated_head(e: "EntryView", L: dict) -> str:
     pieces = [e.date, md.md_text(e.p.venue) if e.p.venue else ""]
     comment = md.md_inline(e.p.summary)
-    url = paper_url(e.p)
-    title = md.link(e.p.title, url) if url else md.md_text(e.p.title)
+    # no URL: an empty link keeps the title recognisable as the entry's paper (as `[Title]()` in the lists)
+    title = md.link(e.p.title, paper_url(e.p))
     head = " ".join(x for x in pieces if x)
     if comment:
         head = f"{head} {comment}" if head else comment
@@ -152,7 +152,7 @@ def _dated_links(e: "EntryView", L: dict) -> str:
 def _venue_entry(e: "EntryView", L: dict) -> str:
     post = e.post_link
     url = paper_url(e.p)
-    paper = f"[【{md.md_text(e.p.title)}】]({md.md_url(url)})" if url else f"【{md.md_text(e.p.title)}】"
+    paper = f"[【{md.md_text(e.p.title)}】]({md.md_url(url)})"
     lines = [f"- {md.link(post.label or post.url, post.url)}  ", f"    {paper}"] if post else [f"- {paper}"]
     extra = []
     if e.note_page:
@@ -287,9 +287,9 @@ class EntryView:
         """A table cell for a column role (unknown roles: the imported text or '-')."""
         kept = self.kept(role)
         if kept is not None:
-            return kept
+            return md.cell_end(kept)
         if role in PARTS["table"]:
-            return PARTS["table"][role][1](self, self.L)
+            return md.cell_end(PARTS["table"][role][1](self, self.L))
         return "-"
 
 
