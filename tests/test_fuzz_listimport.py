@@ -79,8 +79,6 @@ def test_exported_fields_read_back_the_same(tmp_path_factory, title, summary, ve
     folder = tmp_path_factory.mktemp("rt")
     with Library(folder / "a") as a:
         fields = {"title": title, "url": url or None, "venue": venue, "summary": summary, "model_name": model}
-        if style == "table" and model:
-            pass
         pid = a.add_paper(**{k: v for k, v in fields.items() if v})
         a.assign_section(pid, a.ensure_section_path(["Top", "Sub"]))
         if style == "venue":
@@ -97,4 +95,4 @@ def test_exported_fields_read_back_the_same(tmp_path_factory, title, summary, ve
         if style == "table":
             assert got.model_name == original.model_name, out
         again, _ = render_list(b, ExportOptions(style=style, name="rt"))
-        assert again.split("\n## Top")[-1] == out.split("\n## Top")[-1] or again == out, (out, again)
+        assert again.split("## Top", 1)[1] == out.split("## Top", 1)[1], (out, again)

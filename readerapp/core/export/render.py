@@ -259,7 +259,7 @@ class EntryView:
         return out
 
     def fingerprint(self, part: str, style: str | None = None) -> str:
-        names = PARTS[style or self.style].get(part, ((), None))[0]
+        names = PARTS.get(style or self.style, {}).get(part, ((), None))[0]
         return _fp(self.field_values(names))
 
     def kept(self, part: str) -> str | None:
@@ -457,8 +457,6 @@ def build_document(lib, opts: ExportOptions) -> Document:
     doc = Document(style=opts.style, lang=opts.lang, L=L, name=opts.name)
     stored = lib.get_list(opts.name) if opts.name else None
     layout = stored["layout"] if stored else {}
-    if opts.name and stored is None and opts.full:
-        pass  # a new list name: the default layout
     levels = layout.get("levels") or [2, 3]
     index = _section_index(lib)
     wanted = [opts.section] if isinstance(opts.section, str) else list(opts.section or [])
