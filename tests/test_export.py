@@ -237,6 +237,14 @@ def test_git_commit_of_readme_and_note_pages(small, tmp_path):
         git_commit([plain])
 
 
+def test_commit_without_git_is_a_clear_message(monkeypatch, tmp_path):
+    from readerapp.core.export import readme
+
+    monkeypatch.setattr(readme.shutil, "which", lambda name: None)
+    with pytest.raises(ExportError, match="--commit needs git, which is not installed"):
+        git_commit([tmp_path / "README.md"])
+
+
 def test_bibtex_keys_escaping_and_eprint(small):
     lib, ids = small
     papers = lib.papers_by_ids([ids["c"], ids["a"], ids["b"]])
