@@ -606,9 +606,87 @@ class Library:
             "SELECT paper_id FROM paper_sections WHERE section_id = ? ORDER BY position, paper_id", (section_id,))]
         return self.papers_by_ids(ids)
 
+    def unsectioned_paper_ids(self) -> list[int]:
+        """Papers in no section, oldest first."""
+        return [r[0] for r in self._query(
+            "SELECT id FROM papers WHERE id NOT IN (SELECT paper_id FROM paper_sections) ORDER BY date_added, id")]
+
     def sections_of(self, paper_id: int) -> list[int]:
         return [r[0] for r in self._query(
             "SELECT section_id FROM paper_sections WHERE paper_id = ? ORDER BY section_id", (paper_id,))]
+
+    def placement_entry(self, paper_id: int, section_id: int) -> dict:
+        """The list formatting kept for a paper's entry in a section ({} when none)."""
+        rows = self._query("SELECT entry FROM paper_sections WHERE paper_id = ? AND section_id = ?",
+                           (paper_id, section_id))
+        if not rows:
+            return {}
+        try:
+            data = json.loads(rows[0][0] or "{}")
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def placement_entries(self, section_id: int) -> dict[int, dict]:
+        """{paper_id: entry formatting} for every paper in a section."""
+        out: dict[int, dict] = {}
+        for row in self._query("SELECT paper_id, entry FROM paper_sections WHERE section_id = ?", (section_id,)):
+            try:
+                data = json.loads(row[1] or "{}")
+            except ValueError:
+                data = {}
+            out[row[0]] = data if isinstance(data, dict) else {}
+        return out
+
+    def set_placement_entry(self, paper_id: int, section_id: int, entry: dict) -> None:
+        """Store the list formatting of a paper's entry in a section (the paper must be in it)."""
+        with self.transaction() as conn:
+            cur = conn.execute("UPDATE paper_sections SET entry = ? WHERE paper_id = ? AND section_id = ?",
+                               (json.dumps(entry, ensure_ascii=False), paper_id, section_id))
+            if cur.rowcount == 0:
+                raise NotFound(f"paper {paper_id} is not in section {section_id}")
+        self._notify("sections", paper_id)
+
+    def move_in_section(self, paper_id: int, section_id: int, position: int) -> None:
+        """Set a paper's position (order) inside a section."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE paper_sections SET position = ? WHERE paper_id = ? AND section_id = ?",
+                         (int(position), paper_id, section_id))
+        self._notify("sections", paper_id)
+
+    # ---------------------------------------------------------------- paper lists
+    def get_list(self, name: str) -> dict | None:
+        """A stored paper list: {"name", "style", "layout", "source", "modified"} or None."""
+        rows = self._query("SELECT * FROM lists WHERE name = ?", (name,))
+        if not rows:
+            return None
+        r = rows[0]
+        try:
+            layout = json.loads(r["layout"])
+        except ValueError:
+            layout = {}
+        return {"name": r["name"], "style": r["style"], "layout": layout if isinstance(layout, dict) else {},
+                "source": r["source"], "modified": r["modified"]}
+
+    def list_names(self) -> list[str]:
+        return [r[0] for r in self._query("SELECT name FROM lists ORDER BY name")]
+
+    def save_list(self, name: str, style: str, layout: dict, source: str = "") -> None:
+        name = textnorm.normalize_space(name)
+        if not name:
+            raise InvalidValue("a paper list needs a name")
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO lists (name, style, layout, source, modified) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (name) DO UPDATE SET style = excluded.style, layout = excluded.layout,"
+                " source = excluded.source, modified = excluded.modified",
+                (name, style, json.dumps(layout, ensure_ascii=False), source, now_iso()))
+        self._notify("sections", None)
+
+    def delete_list(self, name: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM lists WHERE name = ?", (name,))
+        self._notify("sections", None)
 
     # ---------------------------------------------------------------- tags
     def tags(self) -> list[tuple[str, int]]:

@@ -1,0 +1,323 @@
+"""File > Export…: write the paper list in the user's style.
+
+Choose a style, a section (or all), the labels' language, a target file and a
+notes folder; the dialog shows the Markdown, or the unified diff of the target
+file, before anything is written. Rendering and writing run off the GUI thread;
+the core API does the work (readerapp.core.export)."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def tr(text: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("ExportDialog", text)
+
+
+class _Bridge(QObject):
+    """Carries results from the worker thread to the GUI thread (queued signals)."""
+
+    planned = Signal(int, object, str)  # generation, plan or None, error message
+    written = Signal(object, str)  # written paths or None, error / commit message
+
+
+class ExportDialog(QDialog):
+    STYLE_NAMES = {"table": "Table (paper | code | venue | summary | notes)", "dated": "Dated list",
+                   "venue": "By venue", "digest": "Digest"}
+
+    def __init__(self, library, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.library = library
+        self.setWindowTitle(tr("Export paper list"))
+        self.setObjectName("ExportDialog")
+        self.resize(900, 640)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export")
+        self._bridge = _Bridge()
+        self._bridge.planned.connect(self._on_planned)
+        self._bridge.written.connect(self._on_written)
+        self._generation = 0
+        self._plan = None
+        self._busy = threading.Event()
+        self._closing = False
+
+        from readerapp.core.export.render import available_styles
+        from readerapp.core.settings import load_settings
+
+        try:
+            settings = load_settings()
+        except Exception:
+            from readerapp.core.settings import Settings
+
+            settings = Settings()
+
+        self.style_box = QComboBox()
+        for style in available_styles(library):
+            self.style_box.addItem(tr(self.STYLE_NAMES.get(style, style)), style)
+        idx = self.style_box.findData(settings.export_style)
+        self.style_box.setCurrentIndex(max(0, idx))
+
+        # sections: check the ones to export; none checked exports them all
+        self.section_tree = QTreeWidget()
+        self.section_tree.setHeaderHidden(True)
+        self.section_tree.setMaximumHeight(130)
+        self.section_tree.setToolTip(tr("Check the sections to export; with none checked, all are exported"))
+        for top in library.sections():
+            item = QTreeWidgetItem([top.name])
+            item.setData(0, Qt.ItemDataRole.UserRole, [top.name])
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsAutoTristate)
+            item.setCheckState(0, Qt.CheckState.Unchecked)
+            for child in top.children:
+                sub = QTreeWidgetItem([child.name])
+                sub.setData(0, Qt.ItemDataRole.UserRole, [top.name, child.name])
+                sub.setFlags(sub.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                sub.setCheckState(0, Qt.CheckState.Unchecked)
+                item.addChild(sub)
+            self.section_tree.addTopLevelItem(item)
+        self.section_tree.expandAll()
+
+        self.lang_box = QComboBox()
+        self.lang_box.addItem("中文", "zh")
+        self.lang_box.addItem("English", "en")
+        self.lang_box.setCurrentIndex(max(0, self.lang_box.findData(settings.export_language)))
+
+        self.name_box = QComboBox()
+        self.name_box.setEditable(True)
+        names = library.list_names()
+        for name in names:
+            self.name_box.addItem(name)
+        if not names:
+            self.name_box.addItem("papers")
+        self.name_box.setToolTip(tr("The list's name: the README markers <!-- readerapp:begin NAME --> … "
+                                    "<!-- readerapp:end NAME -->, and the layout kept by an imported list"))
+
+        self.target_edit = QLineEdit()
+        self.target_edit.setPlaceholderText(tr("README.md to update between the markers (empty: preview only)"))
+        browse = QPushButton(tr("Browse…"))
+        browse.clicked.connect(self._browse)
+        target_row = QHBoxLayout()
+        target_row.addWidget(self.target_edit, 1)
+        target_row.addWidget(browse)
+
+        self.notes_check = QCheckBox(tr("Write note pages into"))
+        self.notes_edit = QLineEdit("notes")
+        self.notes_edit.setEnabled(False)
+        self.notes_check.toggled.connect(self.notes_edit.setEnabled)
+        notes_row = QHBoxLayout()
+        notes_row.addWidget(self.notes_check)
+        notes_row.addWidget(self.notes_edit, 1)
+
+        form = QFormLayout()
+        form.addRow(tr("Style:"), self.style_box)
+        form.addRow(tr("Sections:"), self.section_tree)
+        form.addRow(tr("Language:"), self.lang_box)
+        form.addRow(tr("List name:"), self.name_box)
+        form.addRow(tr("Target file:"), target_row)
+        form.addRow(tr("Notes:"), notes_row)
+
+        self.preview_label = QLabel(tr("Preview"))
+        self.preview = QPlainTextEdit()
+        self.preview.setReadOnly(True)
+        self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+
+        self.buttons = QDialogButtonBox()
+        self.write_button = self.buttons.addButton(tr("Write"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.commit_check = QCheckBox(tr("Commit with git"))
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.write_button.clicked.connect(self._write)
+        self.buttons.rejected.connect(self.reject)
+
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.commit_check)
+        bottom.addStretch(1)
+        bottom.addWidget(self.buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.preview_label)
+        layout.addWidget(self.preview, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(bottom)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self.refresh)
+        for box in (self.style_box, self.lang_box):
+            box.currentIndexChanged.connect(self._schedule)
+        self.section_tree.itemChanged.connect(self._schedule)
+        self.name_box.currentTextChanged.connect(self._schedule)
+        self.target_edit.textChanged.connect(self._schedule)
+        self.notes_edit.textChanged.connect(self._schedule)
+        self.notes_check.toggled.connect(self._schedule)
+        self.write_button.setEnabled(False)
+        self.refresh()
+
+    # ------------------------------------------------------------ options
+    def options(self):
+        from readerapp.core.export.render import ExportOptions
+
+        return ExportOptions(style=self.style_box.currentData(), lang=self.lang_box.currentData(),
+                             name=self.name_box.currentText().strip() or None,
+                             section=self.selected_sections() or None,
+                             notes_dir=(self.notes_edit.text().strip() or None) if self.notes_check.isChecked()
+                             else None)
+
+    def selected_sections(self) -> list[str]:
+        """'Parent' for a fully checked section, 'Parent/Child' for checked subsections."""
+        out: list[str] = []
+        for i in range(self.section_tree.topLevelItemCount()):
+            top = self.section_tree.topLevelItem(i)
+            state = top.checkState(0)
+            if state == Qt.CheckState.Checked:
+                out.append(top.text(0))
+            elif state == Qt.CheckState.PartiallyChecked or top.childCount() == 0:
+                for k in range(top.childCount()):
+                    child = top.child(k)
+                    if child.checkState(0) == Qt.CheckState.Checked:
+                        out.append("/".join(child.data(0, Qt.ItemDataRole.UserRole)))
+        return out
+
+    def set_sections(self, paths: list[str]) -> None:
+        """Check exactly these sections ('Parent' or 'Parent/Child')."""
+        wanted = {tuple(p.split("/")) for p in paths}
+        for i in range(self.section_tree.topLevelItemCount()):
+            top = self.section_tree.topLevelItem(i)
+            if (top.text(0),) in wanted:
+                top.setCheckState(0, Qt.CheckState.Checked)
+                continue
+            for k in range(top.childCount()):
+                child = top.child(k)
+                on = tuple(child.data(0, Qt.ItemDataRole.UserRole)) in wanted
+                child.setCheckState(0, Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+            if top.childCount() == 0:
+                top.setCheckState(0, Qt.CheckState.Unchecked)
+
+    def target(self) -> str | None:
+        return self.target_edit.text().strip() or None
+
+    def _browse(self):
+        path, _ = QFileDialog.getSaveFileName(self, tr("Update which file?"), self.target_edit.text() or "README.md",
+                                              tr("Markdown (*.md *.markdown);;All files (*)"))
+        if path:
+            self.target_edit.setText(path)
+
+    def _schedule(self, *_):
+        self.write_button.setEnabled(False)
+        self._timer.start()
+
+    # ------------------------------------------------------------ preview (worker thread)
+    def refresh(self) -> None:
+        """Compute the export (in the worker) and show the Markdown or the diff."""
+        self._generation += 1
+        gen = self._generation
+        opts, target = self.options(), self.target()
+        self.status.setText(tr("Rendering…"))
+        self._pool.submit(self._plan_job, gen, opts, target)
+
+    def _plan_job(self, gen: int, opts, target: str | None) -> None:
+        from readerapp.core.errors import ReaderError
+        from readerapp.core.export.readme import plan_export
+
+        try:
+            plan = plan_export(self.library, opts, into=target)
+            self._emit(self._bridge.planned, gen, plan, "")
+        except ReaderError as exc:
+            self._emit(self._bridge.planned, gen, None, str(exc))
+        except Exception as exc:  # shown in the dialog, never a crash
+            self._emit(self._bridge.planned, gen, None, f"{type(exc).__name__}: {exc}")
+
+    def _emit(self, signal, *args) -> None:
+        if not self._closing:
+            try:
+                signal.emit(*args)
+            except RuntimeError:  # the dialog was deleted meanwhile
+                pass
+
+    def _on_planned(self, gen: int, plan, error: str) -> None:
+        if gen != self._generation:
+            return  # an older request
+        self._plan = plan
+        if plan is None:
+            self.preview.setPlainText("")
+            self.status.setText(error)
+            self.write_button.setEnabled(False)
+            return
+        if self.target() or self.notes_check.isChecked():
+            diff = plan.diff()
+            self.preview_label.setText(tr("Changes to be written (unified diff)"))
+            self.preview.setPlainText(diff or tr("No changes: the file is up to date."))
+            n = len(plan.changed)
+            self.status.setText(tr("%n file(s) will change.").replace("%n", str(n)) if n else tr("Nothing to write."))
+            self.write_button.setEnabled(n > 0)
+        else:
+            self.preview_label.setText(tr("Markdown"))
+            self.preview.setPlainText(plan.markdown)
+            self.status.setText(tr("Choose a target file to write the list into."))
+            self.write_button.setEnabled(False)
+
+    # ------------------------------------------------------------ writing (worker thread)
+    def _write(self) -> None:
+        plan = self._plan
+        if plan is None or not plan.changed:
+            return
+        self.write_button.setEnabled(False)
+        self.status.setText(tr("Writing…"))
+        self._pool.submit(self._write_job, plan, self.commit_check.isChecked())
+
+    def _write_job(self, plan, commit: bool) -> None:
+        from readerapp.core.errors import ReaderError
+        from readerapp.core.export.readme import apply_plan, git_commit
+
+        try:
+            written = apply_plan(plan)
+        except (OSError, ReaderError) as exc:
+            self._emit(self._bridge.written, None, str(exc))
+            return
+        message = ""
+        if commit:
+            try:
+                message = git_commit(written)
+            except ReaderError as exc:
+                message = str(exc)
+        self._emit(self._bridge.written, written, message)
+
+    def _on_written(self, written, message: str) -> None:
+        if written is None:
+            self.status.setText(tr("Nothing was written: ") + message)
+            self.write_button.setEnabled(True)
+            return
+        self.written_paths = [Path(p) for p in written]
+        self.status.setText(tr("Wrote %n file(s).").replace("%n", str(len(written))) + (" " + message if message else ""))
+        self.accept()
+
+    def done(self, result: int) -> None:
+        self._closing = True
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        super().done(result)
