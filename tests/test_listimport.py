@@ -198,3 +198,14 @@ def test_unreadable_files_are_refused(library, tmp_path):
         import_list(library, tmp_path / "missing.md")
     with pytest.raises(InvalidValue, match="unknown list style"):
         parse_list("x", "nope")
+
+
+def test_the_round_trip_normalization_is_narrow():
+    """Whitespace only: it must not hide merged paragraphs, changed words or lost cells."""
+    assert normalize("\ufeff# T\r\n\r\n| a |  b |\r\n|---|:--|\r\n") == normalize("# T\n|a|b|\n|:-:|:-:|\n")
+    assert normalize("- one\n\n\n- two\n") == normalize("- one\n- two\n")
+    assert normalize("first paragraph\n\nsecond\n") != normalize("first paragraph\nsecond\n")
+    assert normalize("first\n\n\n\nsecond\n") == normalize("first\n\nsecond\n")
+    assert normalize("|a|b|\n") != normalize("|a b|\n")
+    assert normalize("  - indented\n") != normalize("- indented\n")
+    assert normalize("text  \n") == normalize("text\n")

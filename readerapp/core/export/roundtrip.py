@@ -5,7 +5,11 @@ Whitespace and table padding only, nothing else:
 1. a byte-order mark at the start is dropped, CRLF/CR line ends become LF;
 2. trailing whitespace at the end of every line is dropped (this includes the
    two-space Markdown hard break; the exporter writes it where the style has it);
-3. blank lines are dropped (how many blank lines separate two blocks);
+3. a run of blank lines counts as one; a blank line next to a heading, a
+   table row, a line holding only an image, or before a list item is dropped
+   (those stay separate blocks or items with or without it; before a list
+   item it changes only the list's spacing). A blank line between two
+   paragraphs is kept: without it they would render as one;
 4. in a table row (a line starting with ``|``) the spaces around each cell are
    dropped (cell padding), and in a table's alignment row each cell is written
    ``:-:`` (alignment row).
@@ -47,14 +51,29 @@ def normalize_table_row(line: str) -> str:
     return "|".join(cells)
 
 
+_IMAGE_LINE = re.compile(r"^\s*!\[[^\]]*\]\([^)]*\)\s*$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+
+
+def _self_delimiting(line: str) -> bool:
+    """A line that starts and ends its own block whatever blank lines surround it."""
+    return line.startswith(("#", "|")) or bool(_IMAGE_LINE.match(line))
+
+
 def normalize(text: str) -> str:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    out = []
+    lines = []
     for line in text.split("\n"):
         line = line.rstrip()
-        if not line:
-            continue
         if line.startswith("|"):
             line = normalize_table_row(line)
+        lines.append(line)
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if not line:
+            nxt = next((n for n in lines[i + 1:] if n), "")
+            if (not out or out[-1] == "" or not nxt or _self_delimiting(out[-1]) or _self_delimiting(nxt)
+                    or _LIST_ITEM.match(nxt)):
+                continue
         out.append(line)
     return "\n".join(out) + "\n"
