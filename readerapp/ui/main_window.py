@@ -737,11 +737,8 @@ class MainWindow(QMainWindow):
         self.last_error_box = box
 
     def show_export_dialog(self):
-        try:
-            from .export_dialog import ExportDialog
-        except ImportError:
-            self.statusBar().showMessage(self.tr("Export is not available in this build."), 6000)
-            return None
+        from .export_dialog import ExportDialog  # imported when first used: Jinja2 is not needed at start
+
         dialog = ExportDialog(self.library, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()

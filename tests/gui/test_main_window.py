@@ -372,11 +372,22 @@ def test_night_mode_applies_to_open_and_new_tabs(qtbot, corpus_library, make_win
     assert not t.view.night_mode() and not t2.view.night_mode()
 
 
-def test_export_hook_reports_a_missing_module(qtbot, library, make_window, monkeypatch):
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")  # offscreen QPA, showing a dialog
+def test_ctrl_e_opens_the_export_dialog_on_this_library(qtbot, library, reference_lists, make_window):
+    from readerapp.core.listimport import import_list
+    from readerapp.ui.export_dialog import ExportDialog
+
+    import_list(library, reference_lists / "dated-list.md")
     w = make_window(library)
-    monkeypatch.setitem(sys.modules, "readerapp.ui.export_dialog", None)  # import raises ImportError
-    assert w.show_export_dialog() is None
-    assert "Export" in w.statusBar().currentMessage()
+    w.act_export.trigger()
+    dialogs = [d for d in w.findChildren(ExportDialog) if d.isVisible()]
+    assert len(dialogs) == 1 and dialogs[0].library is library
+    assert w.act_export.shortcut().toString() == "Ctrl+E"
+    title = "Deep Visual-Semantic Alignments for Generating Image Descriptions"  # the list's first entry
+    try:
+        qtbot.waitUntil(lambda: title in dialogs[0].preview.toPlainText(), timeout=10_000)
+    finally:
+        dialogs[0].reject()
 
 
 def test_search_panel_hook_opens_the_hit(qtbot, corpus_library, make_window):
