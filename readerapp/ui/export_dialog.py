@@ -32,12 +32,6 @@ from PySide6.QtWidgets import (
 )
 
 
-def tr(text: str) -> str:
-    from PySide6.QtCore import QCoreApplication
-
-    return QCoreApplication.translate("ExportDialog", text)
-
-
 class _Bridge(QObject):
     """Carries results from the worker thread to the GUI thread (queued signals)."""
 
@@ -46,13 +40,15 @@ class _Bridge(QObject):
 
 
 class ExportDialog(QDialog):
-    STYLE_NAMES = {"table": "Table (paper | code | venue | summary | notes)", "dated": "Dated list",
-                   "venue": "By venue", "digest": "Digest"}
+
+    def _style_names(self) -> dict[str, str]:
+        return {"table": self.tr("Table (paper | code | venue | summary | notes)"), "dated": self.tr("Dated list"),
+                "venue": self.tr("By venue"), "digest": self.tr("Digest")}
 
     def __init__(self, library, parent: QWidget | None = None):
         super().__init__(parent)
         self.library = library
-        self.setWindowTitle(tr("Export paper list"))
+        self.setWindowTitle(self.tr("Export paper list"))
         self.setObjectName("ExportDialog")
         self.resize(900, 640)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export")
@@ -76,7 +72,7 @@ class ExportDialog(QDialog):
 
         self.style_box = QComboBox()
         for style in available_styles(library):
-            self.style_box.addItem(tr(self.STYLE_NAMES.get(style, style)), style)
+            self.style_box.addItem(self._style_names().get(style, style), style)
         idx = self.style_box.findData(settings.export_style)
         self.style_box.setCurrentIndex(max(0, idx))
 
@@ -84,7 +80,7 @@ class ExportDialog(QDialog):
         self.section_tree = QTreeWidget()
         self.section_tree.setHeaderHidden(True)
         self.section_tree.setMaximumHeight(130)
-        self.section_tree.setToolTip(tr("Check the sections to export; with none checked, all are exported"))
+        self.section_tree.setToolTip(self.tr("Check the sections to export; with none checked, all are exported"))
         for top in library.sections():
             item = QTreeWidgetItem([top.name])
             item.setData(0, Qt.ItemDataRole.UserRole, [top.name])
@@ -111,18 +107,18 @@ class ExportDialog(QDialog):
             self.name_box.addItem(name)
         if not names:
             self.name_box.addItem("papers")
-        self.name_box.setToolTip(tr("The list's name: the README markers <!-- readerapp:begin NAME --> … "
+        self.name_box.setToolTip(self.tr("The list's name: the README markers <!-- readerapp:begin NAME --> … "
                                     "<!-- readerapp:end NAME -->, and the layout kept by an imported list"))
 
         self.target_edit = QLineEdit()
-        self.target_edit.setPlaceholderText(tr("README.md to update between the markers (empty: preview only)"))
-        browse = QPushButton(tr("Browse…"))
+        self.target_edit.setPlaceholderText(self.tr("README.md to update between the markers (empty: preview only)"))
+        browse = QPushButton(self.tr("Browse…"))
         browse.clicked.connect(self._browse)
         target_row = QHBoxLayout()
         target_row.addWidget(self.target_edit, 1)
         target_row.addWidget(browse)
 
-        self.notes_check = QCheckBox(tr("Write note pages into"))
+        self.notes_check = QCheckBox(self.tr("Write note pages into"))
         self.notes_edit = QLineEdit("notes")
         self.notes_edit.setEnabled(False)
         self.notes_check.toggled.connect(self.notes_edit.setEnabled)
@@ -131,14 +127,14 @@ class ExportDialog(QDialog):
         notes_row.addWidget(self.notes_edit, 1)
 
         form = QFormLayout()
-        form.addRow(tr("Style:"), self.style_box)
-        form.addRow(tr("Sections:"), self.section_tree)
-        form.addRow(tr("Language:"), self.lang_box)
-        form.addRow(tr("List name:"), self.name_box)
-        form.addRow(tr("Target file:"), target_row)
-        form.addRow(tr("Notes:"), notes_row)
+        form.addRow(self.tr("Style:"), self.style_box)
+        form.addRow(self.tr("Sections:"), self.section_tree)
+        form.addRow(self.tr("Language:"), self.lang_box)
+        form.addRow(self.tr("List name:"), self.name_box)
+        form.addRow(self.tr("Target file:"), target_row)
+        form.addRow(self.tr("Notes:"), notes_row)
 
-        self.preview_label = QLabel(tr("Preview"))
+        self.preview_label = QLabel(self.tr("Preview"))
         self.preview = QPlainTextEdit()
         self.preview.setReadOnly(True)
         self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
@@ -147,8 +143,8 @@ class ExportDialog(QDialog):
         self.status.setWordWrap(True)
 
         self.buttons = QDialogButtonBox()
-        self.write_button = self.buttons.addButton(tr("Write"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.commit_check = QCheckBox(tr("Commit with git"))
+        self.write_button = self.buttons.addButton(self.tr("Write"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.commit_check = QCheckBox(self.tr("Commit with git"))
         self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.write_button.clicked.connect(self._write)
         self.buttons.rejected.connect(self.reject)
@@ -223,8 +219,8 @@ class ExportDialog(QDialog):
         return self.target_edit.text().strip() or None
 
     def _browse(self):
-        path, _ = QFileDialog.getSaveFileName(self, tr("Update which file?"), self.target_edit.text() or "README.md",
-                                              tr("Markdown (*.md *.markdown);;All files (*)"))
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Update which file?"), self.target_edit.text() or "README.md",
+                                              self.tr("Markdown (*.md *.markdown);;All files (*)"))
         if path:
             self.target_edit.setText(path)
 
@@ -238,7 +234,7 @@ class ExportDialog(QDialog):
         self._generation += 1
         gen = self._generation
         opts, target = self.options(), self.target()
-        self.status.setText(tr("Rendering…"))
+        self.status.setText(self.tr("Rendering…"))
         self._pool.submit(self._plan_job, gen, opts, target)
 
     def _plan_job(self, gen: int, opts, target: str | None) -> None:
@@ -271,15 +267,15 @@ class ExportDialog(QDialog):
             return
         if self.target() or self.notes_check.isChecked():
             diff = plan.diff()
-            self.preview_label.setText(tr("Changes to be written (unified diff)"))
-            self.preview.setPlainText(diff or tr("No changes: the file is up to date."))
+            self.preview_label.setText(self.tr("Changes to be written (unified diff)"))
+            self.preview.setPlainText(diff or self.tr("No changes: the file is up to date."))
             n = len(plan.changed)
-            self.status.setText(tr("%n file(s) will change.").replace("%n", str(n)) if n else tr("Nothing to write."))
+            self.status.setText(self.tr("%n file(s) will change.", "", n) if n else self.tr("Nothing to write."))
             self.write_button.setEnabled(n > 0)
         else:
-            self.preview_label.setText(tr("Markdown"))
+            self.preview_label.setText(self.tr("Markdown"))
             self.preview.setPlainText(plan.markdown)
-            self.status.setText(tr("Choose a target file to write the list into."))
+            self.status.setText(self.tr("Choose a target file to write the list into."))
             self.write_button.setEnabled(False)
 
     # ------------------------------------------------------------ writing (worker thread)
@@ -288,7 +284,7 @@ class ExportDialog(QDialog):
         if plan is None or not plan.changed:
             return
         self.write_button.setEnabled(False)
-        self.status.setText(tr("Writing…"))
+        self.status.setText(self.tr("Writing…"))
         self._pool.submit(self._write_job, plan, self.commit_check.isChecked())
 
     def _write_job(self, plan, commit: bool) -> None:
@@ -310,11 +306,11 @@ class ExportDialog(QDialog):
 
     def _on_written(self, written, message: str) -> None:
         if written is None:
-            self.status.setText(tr("Nothing was written: ") + message)
+            self.status.setText(self.tr("Nothing was written: ") + message)
             self.write_button.setEnabled(True)
             return
         self.written_paths = [Path(p) for p in written]
-        self.status.setText(tr("Wrote %n file(s).").replace("%n", str(len(written))) + (" " + message if message else ""))
+        self.status.setText(self.tr("Wrote %n file(s).", "", len(written)) + (" " + message if message else ""))
         self.accept()
 
     def done(self, result: int) -> None:

@@ -2,6 +2,218 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Table (paper | code | venue | summary | notes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dated list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By venue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Digest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export paper list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check the sections to export; with none checked, all are exported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The list&apos;s name: the README markers &lt;!-- readerapp:begin NAME --&gt; … &lt;!-- readerapp:end NAME --&gt;, and the layout kept by an imported list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>README.md to update between the markers (empty: preview only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation type="unfinished">浏览…</translation>
+    </message>
+    <message>
+        <source>Write note pages into</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Style:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sections:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>List name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Target file:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notes:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Commit with git</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Update which file?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Markdown (*.md *.markdown);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rendering…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changes to be written (unified diff)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No changes: the file is up to date.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) will change.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to write.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Markdown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a target file to write the list into.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Writing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was written: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Wrote %n file(s).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>HighlightList</name>
+    <message>
+        <source>No comment yet (double-click to add one)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Highlight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Underline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>p. %1 · %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Yellow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Red</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Green</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Blue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Purple</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Go to highlight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit comment…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Colour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send to Problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send to Method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send to Results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy as Markdown quote</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete highlight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No highlights yet.
+
+Select text in the page and press 1–5 for a colour or U to underline; use the area tool for figures and equations.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ImportSummaryDialog</name>
     <message>
         <source>Import finished</source>
@@ -277,10 +489,6 @@
         <translation>检索文献库(&amp;S)</translation>
     </message>
     <message>
-        <source>Export is not available in this build.</source>
-        <translation>此版本不提供导出功能。</translation>
-    </message>
-    <message>
         <source>Restart readerapp to use the new language or library folder.</source>
         <translation>重新启动 readerapp 后将使用新的语言或文献库文件夹。</translation>
     </message>
@@ -295,6 +503,128 @@
     <message>
         <source>&lt;h3&gt;readerapp %1&lt;/h3&gt;&lt;p&gt;Read, annotate, search and list research papers, offline.&lt;/p&gt;&lt;p&gt;Library: %2&lt;/p&gt;</source>
         <translation>&lt;h3&gt;readerapp %1&lt;/h3&gt;&lt;p&gt;离线阅读、批注、检索和整理研究论文。&lt;/p&gt;&lt;p&gt;文献库：%2&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>MarkdownPreview</name>
+    <message>
+        <source>Preview (links and images are not loaded)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NoteEditor</name>
+    <message>
+        <source>One-line summary for paper lists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. ResNet, ImageNet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>e.g. NeurIPS 2017</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>https://github.com/…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Model / dataset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Venue</source>
+        <translation type="unfinished">会议/期刊</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>comma-separated, e.g. vision, transformer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation type="unfinished">标签</translation>
+    </message>
+    <message>
+        <source>To read</source>
+        <translation type="unfinished">待读</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation type="unfinished">在读</translation>
+    </message>
+    <message>
+        <source>Read</source>
+        <translation type="unfinished">已读</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished">状态</translation>
+    </message>
+    <message>
+        <source>Show Markdown preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What problem does the paper address? (Markdown)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How do they solve it? (Markdown)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What did they find? (Markdown)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Anything else: ideas, questions, related work (Markdown)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Untitled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Editing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not saved: %1. Your text is kept here; saving again…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note not saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All changes saved</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -366,16 +696,378 @@
 <context>
     <name>ReaderTab</name>
     <message>
-        <source>Page %1 of %2</source>
-        <translation>第 %1 页，共 %2 页</translation>
+        <source>Outline</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>This paper has no PDF file.</source>
-        <translation>这篇论文没有 PDF 文件。</translation>
+        <source>Highlights</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Paper %1</source>
-        <translation>论文 %1</translation>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back (Alt+Left)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Forward</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Forward (Alt+Right)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Page number (Enter to go)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Page number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom out (-)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom in (+)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fit width</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fit the page width to the window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fit page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show whole pages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Highlight the selection in %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Underline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Underline the selection (U)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Area highlight: drag a rectangle around a figure or equation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Night</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Night mode: light text on a dark page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo: %1 (Ctrl+Z)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redo: %1 (Ctrl+Shift+Z)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find in document (Ctrl+F)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find in document</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous hit (Shift+Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next hit (Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Untitled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The file was moved or deleted: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your highlights and notes are kept. Locate the file to read it again; if you pick another copy of the paper, the highlights are moved onto it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Locate…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrong password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This PDF is password-protected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Enter password…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This PDF cannot be opened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose another file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opening %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jumped to page %1 (Alt+Left to go back)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>arXiv</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DOI</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This entry has no PDF yet (it came from a paper list). Its note and fields are on the right; attach the PDF to read and highlight it here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attach PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This paper was deleted from the library</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Password for %1:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Locate the PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation type="unfinished">PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Attach a PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Another file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not the file that was imported (its contents differ).
+
+Attach it as this paper&apos;s new file? Highlights are moved onto it by their quoted text; those that cannot be found stay where they were.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attaching %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading its text and moving your highlights onto it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Found the file: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attached %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (%1 highlight(s) could not be found in it and stay where they were)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to go back to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no page %1 (1–%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (p. %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This PDF has no table of contents.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not found: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No hits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drag a rectangle around a figure or equation to highlight it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select some text first (or use the area tool for a figure)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Highlight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Area highlight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Highlight not saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 on page %2 saved (Ctrl+Z to undo)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete highlight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Highlight deleted (Ctrl+Z to undo)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit comment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change colour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comment on the highlight on page %1:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quote added to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Highlight on page %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> — Delete to remove, right-click the list for more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Highlight in %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Highlights (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The note could not be saved; your text was written to %1</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
