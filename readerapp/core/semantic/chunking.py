@@ -18,7 +18,7 @@ _APPENDIX = re.compile(r"^\s*([A-Z]\.?\s+|appendix\b|supplementary\b)", re.I)
 @dataclass
 class Chunk:
     page: int  # 1-based
-    bbox: tuple[float, float, float, float]
+    bbox: tuple[float, float, float, float] | None
     text: str
 
 
@@ -28,6 +28,11 @@ def _norm(text: str) -> str:
 
 def chunk_pdf(path: str) -> list[Chunk]:
     """Chunks of a PDF (run in a worker process: PyMuPDF holds the GIL)."""
+    return chunk_pdf_pages(path)[0]
+
+
+def chunk_pdf_pages(path: str) -> tuple[list[Chunk], list[int]]:
+    """(chunks, 1-based pages without any text layer, e.g. scanned pages)."""
     import pymupdf
 
     with pymupdf.open(path) as doc:
@@ -38,7 +43,23 @@ def chunk_pdf(path: str) -> list[Chunk]:
             except Exception:
                 blocks = []
             pages.append((page.rect.height, blocks))
-    return chunk_blocks(pages)
+    return chunk_blocks(pages), [n for n, (_, blocks) in enumerate(pages, start=1) if not blocks]
+
+
+def chunk_plain_pages(pages: list[tuple[int, str]]) -> list[Chunk]:
+    """Chunks of page text without layout (OCR text of scanned pages): windows of
+    about TARGET_WORDS words; the box is the whole page (None)."""
+    chunks = []
+    for number, text in pages:
+        words = text.split()
+        step = TARGET_WORDS
+        for start in range(0, len(words), step):
+            part = words[start:start + step]
+            if len(part) < MIN_WORDS and start:
+                chunks[-1].text += " " + " ".join(part)
+            elif len(part) >= MIN_WORDS:
+                chunks.append(Chunk(number, None, " ".join(part)))
+    return chunks
 
 
 def chunk_blocks(pages: list[tuple[float, list[tuple]]]) -> list[Chunk]:

@@ -9,6 +9,7 @@ keep their vectors, so only what changed is embedded again.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ import numpy as np
 
 from readerapp.core import pdftext
 from readerapp.core.semantic import queue
-from readerapp.core.semantic.chunking import Chunk, chunk_pdf
+from readerapp.core.semantic.chunking import Chunk, chunk_pdf_pages, chunk_plain_pages
 from readerapp.core.semantic.store import pack_codes
 from readerapp.core.workerpool import GuardedPool
 
@@ -53,7 +54,13 @@ def ensure_model(library, model) -> bool:
                      " coalesce((SELECT generation FROM embed_model WHERE id = 1), 0) + 1)", (model.name, model.dim))
     if row is not None:
         log.info("embedding model changed from %s to %s: re-embedding everything", row[0], model.name)
-    queue.enqueue_all(library)
+    else:  # first use: papers imported before semantic search existed are chunked too
+        with library.lock:
+            chunked = {r[0] for r in library.idx.execute("SELECT DISTINCT paper_id FROM chunks")}
+        for pid in library.all_paper_ids():
+            if pid not in chunked:
+                for kind in ("page", "note", "highlight"):
+                    queue.enqueue(library, pid, kind)
     return True
 
 
@@ -68,7 +75,9 @@ def _replace_chunks(library, paper_id: int, kind: str, items: list[tuple[int | N
                 "SELECT c.content_hash, v.vec, v.code FROM chunks c JOIN vectors v ON v.chunk_id = c.id"
                 " WHERE c.paper_id = ? AND c.kind = ?", (paper_id, kind)):
             old[h] = (vec, code)
-        conn.execute("DELETE FROM chunks WHERE paper_id = ? AND kind = ?", (paper_id, kind))
+        removed = conn.execute("DELETE FROM chunks WHERE paper_id = ? AND kind = ?", (paper_id, kind)).rowcount
+        if removed:  # chunk ids changed: the in-memory codes reload
+            _bump(conn)
         for ref_id, page, bbox, text in items:
             h = _hash(text)
             x0, y0, x1, y1 = bbox if bbox else (None, None, None, None)
@@ -82,11 +91,16 @@ def _replace_chunks(library, paper_id: int, kind: str, items: list[tuple[int | N
     return reused
 
 
+def _bump(conn) -> None:
+    conn.execute("UPDATE embed_model SET generation = generation + 1 WHERE id = 1")
+
+
 def note_items(library, paper_id: int) -> list:
     note = library.get_note(paper_id)
     paper = library.get_paper(paper_id)
+    # the title is embedded too, so a paper without a text layer is still found by meaning
     parts = [(label, text.strip()) for label, text in (
-        ("Summary", paper.summary), ("Problem", note.problem), ("Method", note.method),
+        ("Title", paper.title), ("Summary", paper.summary), ("Problem", note.problem), ("Method", note.method),
         ("Results", note.results), ("Notes", note.notes)) if text and text.strip()]
     if not parts:
         return []
@@ -109,7 +123,8 @@ def highlight_items(library, paper_id: int) -> list:
 
 def _chunk_task(path: str) -> dict:
     try:
-        return {"chunks": [(c.page, c.bbox, c.text) for c in chunk_pdf(path)]}
+        chunks, textless = chunk_pdf_pages(path)
+        return {"chunks": [(c.page, c.bbox, c.text) for c in chunks], "textless": textless}
     except Exception as exc:
         return {"error": f"could not read the PDF for embedding ({exc})"[:200]}
 
@@ -131,7 +146,8 @@ def run(library, *, model=None, progress: Progress | None = None, cancel: Callab
             return stats
         if kind == "deleted":
             with library.index_transaction() as conn:
-                conn.execute("DELETE FROM chunks WHERE paper_id = ?", (pid,))
+                if conn.execute("DELETE FROM chunks WHERE paper_id = ?", (pid,)).rowcount:
+                    _bump(conn)
             queue.done(library, ticket)
         elif pid not in set(library.all_paper_ids()):
             queue.done(library, ticket)
@@ -159,7 +175,11 @@ def run(library, *, model=None, progress: Progress | None = None, cancel: Callab
                 if "error" in data:
                     stats.failed.append((pid, data["error"]))
                 else:
-                    items = [(None, page, tuple(bbox), text) for page, bbox, text in data["chunks"]]
+                    items = [(None, page, tuple(bbox) if bbox else None, text) for page, bbox, text in data["chunks"]]
+                    if data.get("textless"):  # scanned pages: their OCR text from the keyword index
+                        wanted = set(data["textless"])
+                        ocr = [(n, t) for n, t in library.pages_text(pid) if n in wanted]
+                        items += [(None, c.page, None, c.text) for c in chunk_plain_pages(ocr)]
                     stats.chunks_reused += _replace_chunks(library, pid, "page", items)
                     stats.papers += 1
                 queue.done(library, ticket)
@@ -180,6 +200,11 @@ def embed_missing(library, model, *, progress: Progress | None = None,
     with library.lock:
         todo = library.idx.execute("SELECT id, text FROM chunks WHERE id NOT IN (SELECT chunk_id FROM vectors)"
                                    " ORDER BY id").fetchall()
+        top = library.idx.execute("SELECT max(chunk_id) FROM vectors").fetchone()[0] or 0
+    if todo and todo[0][0] < top:
+        # vectors are appended below ids already stored: the in-memory codes must reload in full
+        with library.index_transaction() as conn:
+            _bump(conn)
     done = 0
     for start in range(0, len(todo), ENCODE_CALL):
         if cancel is not None and cancel():
@@ -190,9 +215,12 @@ def embed_missing(library, model, *, progress: Progress | None = None,
         codes = pack_codes(vecs, center)
         half = vecs.astype(np.float16)
         with library.index_transaction() as conn:
+            # chunks deleted meanwhile (a paper removed, a note edited) are skipped
+            live = {r[0] for r in conn.execute("SELECT id FROM chunks WHERE id IN (SELECT value FROM json_each(?))",
+                                               (json.dumps([r[0] for r in batch]),))}
             conn.executemany("INSERT OR REPLACE INTO vectors (chunk_id, vec, code) VALUES (?, ?, ?)",
-                             [(r[0], half[i].tobytes(), codes[i].tobytes()) for i, r in enumerate(batch)])
-            conn.execute("UPDATE embed_model SET generation = generation + 1 WHERE id = 1")
+                             [(r[0], half[i].tobytes(), codes[i].tobytes()) for i, r in enumerate(batch)
+                              if r[0] in live])
         done += len(batch)
         if progress:
             progress("embed", done, len(todo))
