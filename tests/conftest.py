@@ -100,3 +100,39 @@ def paper_id_for(lib, filename: str) -> int:
         if Path(row["path"]).name == filename:
             return row["paper_id"]
     raise KeyError(filename)
+
+
+# ------------------------------------------------------------ semantic search
+@pytest.fixture(scope="session")
+def embedding_model():
+    """The default embedding model, loaded once per session (seconds)."""
+    from readerapp.core.semantic.model import load_model
+
+    return load_model()
+
+
+@pytest.fixture(scope="session")
+def _embedded_corpus_template(_corpus_library_template, tmp_path_factory, embedding_model) -> Path:
+    """The corpus library with every passage embedded, once per session."""
+    from readerapp.core.library import Library
+    from readerapp.core.semantic import embedder
+
+    folder = tmp_path_factory.mktemp("embeddedlib") / "lib"
+    shutil.copytree(_corpus_library_template, folder)
+    with Library(folder) as lib:
+        stats = embedder.run(lib, model=embedding_model)
+        assert not stats.failed and stats.chunks_embedded > 300, stats
+        lib.idx.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return folder
+
+
+@pytest.fixture
+def embedded_corpus_library(_embedded_corpus_template, tmp_path):
+    """The twelve corpus papers, imported and embedded (a private copy per test)."""
+    from readerapp.core.library import Library
+
+    folder = tmp_path / "embeddedlib"
+    shutil.copytree(_embedded_corpus_template, folder)
+    lib = Library(folder)
+    yield lib
+    lib.close()
