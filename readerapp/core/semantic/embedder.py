@@ -25,7 +25,8 @@ from readerapp.core.workerpool import GuardedPool
 
 log = logging.getLogger(__name__)
 
-ENCODE_CALL = 256  # passages per model.encode call (the model sorts by length inside a call)
+ENCODE_CALL = 128  # passages per model.encode call (a cancel check between calls)
+EMBED_WINDOW = 2048  # passages sorted by length and written together
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 
@@ -196,34 +197,59 @@ def run(library, *, model=None, progress: Progress | None = None, cancel: Callab
 
 def embed_missing(library, model, *, progress: Progress | None = None,
                   cancel: Callable[[], bool] | None = None) -> int:
-    """Embed every chunk that has no vector yet. Returns how many were embedded."""
+    """Embed every chunk that has no vector yet. Returns how many were embedded.
+
+    Chunks go in windows of EMBED_WINDOW (in id order); inside a window they
+    are encoded sorted by length (less padding, as model.encode does for one
+    big call) in calls of ENCODE_CALL with a cancel check between calls, and
+    the window's vectors are written in one transaction, so the vector ids
+    the searcher sees only ever grow (it loads them incrementally)."""
     with library.lock:
-        todo = library.idx.execute("SELECT id, text FROM chunks WHERE id NOT IN (SELECT chunk_id FROM vectors)"
-                                   " ORDER BY id").fetchall()
+        todo = library.idx.execute("SELECT id, length(text) FROM chunks WHERE id NOT IN"
+                                   " (SELECT chunk_id FROM vectors) ORDER BY id").fetchall()
         top = library.idx.execute("SELECT max(chunk_id) FROM vectors").fetchone()[0] or 0
     if todo and todo[0][0] < top:
         # vectors are appended below ids already stored: the in-memory codes must reload in full
         with library.index_transaction() as conn:
             _bump(conn)
     done = 0
-    for start in range(0, len(todo), ENCODE_CALL):
-        if cancel is not None and cancel():
+    cancelled = False
+    for wstart in range(0, len(todo), EMBED_WINDOW):
+        window = sorted(todo[wstart:wstart + EMBED_WINDOW], key=lambda r: r[1])
+        with library.lock:
+            texts = dict(library.idx.execute("SELECT id, text FROM chunks WHERE id IN (SELECT value FROM json_each(?))",
+                                             (json.dumps([r[0] for r in window]),)).fetchall())
+        window = [r for r in window if r[0] in texts]  # deleted meanwhile
+        ids: list[int] = []
+        parts: list[np.ndarray] = []
+        for start in range(0, len(window), ENCODE_CALL):
+            if cancel is not None and cancel():
+                cancelled = True
+                break
+            batch = [r[0] for r in window[start:start + ENCODE_CALL]]
+            parts.append(model.encode([texts[i] for i in batch]))
+            ids.extend(batch)
+            if progress:
+                progress("embed", done + len(ids), len(todo))
+        if ids:
+            vecs = np.concatenate(parts)
+            order = np.argsort(np.asarray(ids))
+            ids_sorted = [ids[i] for i in order]
+            vecs = vecs[order]
+            codes = pack_codes(vecs, _center(library, vecs))
+            half = vecs.astype(np.float16)
+            with library.index_transaction() as conn:
+                # chunks deleted meanwhile (a paper removed, a note edited) are skipped
+                live = {r[0] for r in conn.execute("SELECT id FROM chunks WHERE id IN (SELECT value FROM"
+                                                   " json_each(?))", (json.dumps(ids_sorted),))}
+                conn.executemany("INSERT OR REPLACE INTO vectors (chunk_id, vec, code) VALUES (?, ?, ?)",
+                                 [(cid, half[i].tobytes(), codes[i].tobytes()) for i, cid in enumerate(ids_sorted)
+                                  if cid in live])
+                if cancelled and len(ids) < len(window):
+                    _bump(conn)  # a partial window: later ids may come before the rest of it
+            done += len(ids)
+        if cancelled:
             break
-        batch = todo[start:start + ENCODE_CALL]
-        vecs = model.encode([r[1] for r in batch])
-        center = _center(library, vecs)
-        codes = pack_codes(vecs, center)
-        half = vecs.astype(np.float16)
-        with library.index_transaction() as conn:
-            # chunks deleted meanwhile (a paper removed, a note edited) are skipped
-            live = {r[0] for r in conn.execute("SELECT id FROM chunks WHERE id IN (SELECT value FROM json_each(?))",
-                                               (json.dumps([r[0] for r in batch]),))}
-            conn.executemany("INSERT OR REPLACE INTO vectors (chunk_id, vec, code) VALUES (?, ?, ?)",
-                             [(r[0], half[i].tobytes(), codes[i].tobytes()) for i, r in enumerate(batch)
-                              if r[0] in live])
-        done += len(batch)
-        if progress:
-            progress("embed", done, len(todo))
     return done
 
 
