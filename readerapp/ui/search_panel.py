@@ -19,7 +19,7 @@ import threading
 from PySide6.QtCore import (QCoreApplication, QEvent, QObject, QRectF, QRunnable, QSize, Qt, QThreadPool, QTimer,
                             Signal)
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QStyle, QStyledItemDelegate,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QStyle, QStyledItemDelegate,
                                QStyleOptionViewItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 log = logging.getLogger(__name__)
@@ -145,14 +145,17 @@ class SearchPanel(QWidget):
         for key, label in (("to-read", "To read"), ("reading", "Reading"), ("read", "Read")):
             self.status_filter.addItem(tr(label), key)
         self.year = QLineEdit(self)
-        self.year.setPlaceholderText(tr("Year, e.g. 2014-2016"))
-        self.year.setMaximumWidth(150)
+        self.year.setPlaceholderText(tr("Year"))
+        self.year.setToolTip(tr("Only papers of this year or range, e.g. 2017 or 2014-2016"))
+        self.year.setMaximumWidth(110)
         self.in_paper = QCheckBox(tr("In this paper"), self)
         self.in_paper.setEnabled(False)
         self.reload_filters()
 
         self.message = QLabel(self)
         self.message.setWordWrap(False)
+        # a long message must not widen the panel: it is clipped, the tooltip holds all of it
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.results = QTreeWidget(self)
         self.results.setHeaderHidden(True)
@@ -235,6 +238,7 @@ class SearchPanel(QWidget):
 
         seq = self._next_seq()
         title = self._title(paper_id)
+        self._similar_title = title
         self._set_message(tr("Papers like “%1”…").replace("%1", title))
         self._submit(lambda: similar_papers(self.library, paper_id, limit=20), seq, "similar")
 
@@ -390,14 +394,15 @@ class SearchPanel(QWidget):
             child = QTreeWidgetItem(parent)
             page0 = h.page - 1 if h.page else -1
             child.setData(0, HIT_ROLE, (h.paper_id, page0, tuple(h.bbox) if h.bbox else None))
-            where = tr("p. %1").replace("%1", str(h.page)) if h.page else tr("notes")
+            where = tr("p. %1").replace("%1", str(h.page)) if h.page else tr("title/notes")
             child.setData(0, HTML_ROLE, f"<span style='color:#666'>{where}</span>&nbsp; {h.snippet}")
         for item in groups.values():
             item.setExpanded(True)
             item.setText(0, "")
         if similar:
-            self._set_message(tr("%1 similar paper(s)").replace("%1", str(len(groups))) if groups
-                              else tr("No similar papers found."))
+            title = getattr(self, "_similar_title", "")
+            self._set_message(tr("%1 paper(s) like “%2”, closest first").replace("%1", str(len(groups)))
+                              .replace("%2", title) if groups else tr("No similar papers found."))
         self.results.doItemsLayout()
 
     def _activate(self, item: QTreeWidgetItem | None) -> None:
