@@ -19,8 +19,9 @@ import threading
 from PySide6.QtCore import (QCoreApplication, QEvent, QObject, QRectF, QRunnable, QSize, Qt, QThreadPool, QTimer,
                             Signal)
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QStyle, QStyledItemDelegate,
-                               QStyleOptionViewItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QStyle,
+                               QStyledItemDelegate, QStyleOptionViewItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+                               QWidget)
 
 log = logging.getLogger(__name__)
 
