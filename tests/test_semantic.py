@@ -332,3 +332,12 @@ def test_filters_scope_and_more_like_this(embedded_corpus_library, embedding_mod
     similar = hybrid.similar_papers(lib, paper_id_for(lib, "sutskever-seq2seq.pdf"), limit=3)
     assert paper_id_for(lib, "bahdanau-align-and-translate.pdf") in [h.paper_id for h in similar]
     assert hybrid.search(lib, q, mode="semantic", model=embedding_model, limit=1)[0].paper_id == dropout
+
+
+def test_chunk_boxes_stay_in_their_column():
+    left = [(72, 100 + 60 * i, 300, 150 + 60 * i, words(40, f"left{i}") + "\n") for i in range(2)]
+    right = [(312, 100 + 60 * i, 540, 150 + 60 * i, words(40, f"right{i}") + "\n") for i in range(2)]
+    chunks = chunk_blocks([(792.0, left + right)])
+    assert len(chunks) == 2
+    assert chunks[0].bbox == (72, 100, 300, 210) and "left1" in chunks[0].text and "right" not in chunks[0].text
+    assert chunks[1].bbox == (312, 100, 540, 210)

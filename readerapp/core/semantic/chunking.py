@@ -9,6 +9,7 @@ from dataclasses import dataclass
 TARGET_WORDS = 150  # MiniLM reads 256 word pieces; ~150 English words fit
 MAX_WORDS = 220
 MIN_WORDS = 12
+COLUMN_MIN_WORDS = 60  # at a column change, a chunk this long ends (its box stays in one column)
 EDGE = 0.08  # top/bottom fraction of the page where running headers and footers live
 
 _REFERENCES = re.compile(r"^\s*(\d+\.?\s*)?(references|bibliography|literature cited|参考文献)\s*$", re.I)
@@ -103,6 +104,8 @@ def chunk_blocks(pages: list[tuple[float, list[tuple]]]) -> list[Chunk]:
             block_words = re.sub(r"-\n(?=[a-z])", "", text).split()
             if words and len(words) + len(block_words) > MAX_WORDS:
                 flush()
+            elif box is not None and len(words) >= COLUMN_MIN_WORDS and b[0] >= box[2] - 2 and b[1] < box[3]:
+                flush()  # the next column starts: a box spanning both columns would point at neither
             words.extend(block_words)
             x0, y0, x1, y1 = b[:4]
             box = [x0, y0, x1, y1] if box is None else [min(box[0], x0), min(box[1], y0), max(box[2], x1),
