@@ -193,6 +193,28 @@ def test_model_change_re_embeds_and_deleting_a_paper_drops_its_vectors(library, 
     assert set(index.papers.tolist()) == {ids[0]}
 
 
+def test_section_tag_year_status_filters(library, tmp_path):
+    ids = make_library_with_pdfs(library, tmp_path, n=3)
+    model = WordModel()
+    embedder.run(library, model=model, workers=1)
+    section = library.create_section("Vision")
+    sub = library.create_section("Detection", parent_id=section)
+    library.assign_section(ids[0], sub)
+    library.add_tag(ids[1], "favourite")
+    library.update_paper(ids[2], year=2015, status="reading")
+    q = "topic0 topic1 topic2 words"
+    for mode in ("semantic", "hybrid"):
+        def found(**kw):
+            return {h.paper_id for h in hybrid.search(library, q, mode=mode, model=model, limit=50, **kw)}
+
+        assert found() == set(ids)
+        assert found(section="Vision") == {ids[0]}  # subsections count
+        assert found(tag="favourite") == {ids[1]}
+        assert found(year="2014-2016") == found(status="reading") == {ids[2]}
+        assert found(tag="favourite", status="reading") == set()
+        assert {h.paper_id for h in hybrid.search(library, q + " tag:favourite", mode=mode, model=model)} == {ids[1]}
+
+
 # ------------------------------------------------------------------ vector store
 def test_store_recall_against_exact_search(library):
     """Clustered vectors: the 3-pass store finds the exact top 10 (recall >= 0.99)."""

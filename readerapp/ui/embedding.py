@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,9 @@ class EmbeddingController(QObject):
     progress = Signal(str, int, int)
     finished = Signal(object)
     failed = Signal(str)
+    _changed = Signal()  # library change events, marshalled to this object's (GUI) thread
+
+    AUTO_KINDS = ("paper", "note", "highlight", "text", "deleted")
 
     def __init__(self, library, parent: QObject | None = None, *, model_name: str | None = None):
         super().__init__(parent)
@@ -66,6 +69,31 @@ class EmbeddingController(QObject):
         self._thread: _EmbedThread | None = None
         self._cancel = threading.Event()
         self._again = False
+        self._auto = QTimer(self)
+        self._auto.setSingleShot(True)
+        self._auto.timeout.connect(self.start)
+        self._listener = None
+        self._changed.connect(self._on_changed)
+
+    def set_auto_start(self, enabled: bool, delay_ms: int = 3000) -> None:
+        """Start by itself `delay_ms` after the library changes (import, note,
+        highlight, deleted paper); changes in quick succession start one run."""
+        self._auto.setInterval(delay_ms)
+        if enabled and self._listener is None:
+            def listener(kind: str, _paper_id) -> None:
+                if kind in self.AUTO_KINDS:
+                    self._changed.emit()  # may run in a worker thread: queued to the GUI thread
+
+            self._listener = listener
+            self.library.add_listener(listener)
+        elif not enabled and self._listener is not None:
+            self.library.remove_listener(self._listener)
+            self._listener = None
+            self._auto.stop()
+
+    def _on_changed(self) -> None:
+        if self._listener is not None:
+            self._auto.start()
 
     def is_running(self) -> bool:
         return self._thread is not None

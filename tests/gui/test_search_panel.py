@@ -206,6 +206,13 @@ def test_embedding_controller_progress_cancel_and_drain(qtbot, library, tmp_path
     assert st["queued"] == 0 and st["vectors"] == st["chunks"]
     assert len(library.all_paper_ids()) == 3
 
+    # auto start: a note edit is embedded by itself shortly after
+    ctl.set_auto_start(True, delay_ms=200)
+    with qtbot.waitSignal(ctl.finished, timeout=60000) as sig:
+        library.save_note(library.all_paper_ids()[0], problem="why do zebras have stripes")
+    assert sig.args[0].chunks_embedded == 1
+    ctl.set_auto_start(False)
+
 
 def test_embedding_controller_reports_a_model_that_cannot_load(qtbot, library, tmp_path):
     ctl = EmbeddingController(library, model_name="no-such-org/no-such-model")
