@@ -39,10 +39,19 @@ class Embedder:
     def encode(self, texts: list[str], *, batch_size: int = 32):
         import numpy as np
 
-        with self._lock:  # torch models are not re-entrant across threads
-            vecs = self.model.encode(list(texts), batch_size=batch_size, convert_to_numpy=True,
-                                     normalize_embeddings=True, show_progress_bar=False)
-        return np.asarray(vecs, dtype=np.float32)
+        texts = list(texts)
+        parts = []
+        # One batch per lock hold (fast tokenizers fail when shared by threads): a
+        # query typed while the background embedder runs waits for one batch only.
+        # Callers pass texts sorted by length, as encode would sort one big call.
+        for start in range(0, len(texts), batch_size):
+            with self._lock:
+                parts.append(self.model.encode(texts[start:start + batch_size], batch_size=batch_size,
+                                               convert_to_numpy=True, normalize_embeddings=True,
+                                               show_progress_bar=False))
+        if not parts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(np.concatenate(parts), dtype=np.float32)
 
 
 _cache: dict[tuple[str, str], Embedder] = {}
