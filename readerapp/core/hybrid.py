@@ -27,7 +27,9 @@ SNIPPET_CHARS = 320
 
 _STOP = set("""a an and are as at be by for from has have in is it its of on or that the this to was were will with
 what which who whom how when where why do does did not no can could should would may might than then there these
-those their them they we our you your i me my he she his her paper papers about using use used""".split())
+those their them they we our you your i me my he she his her paper papers about using use used over into onto
+each all any also only such more most other some very just between through during before after above below up
+down out off under again once here both few own same so too if but because until while nor per via""".split())
 
 
 def _index(library):
@@ -176,7 +178,22 @@ def fuse(keyword: list[SearchHit], semantic: list[SearchHit], limit: int, *, lev
     return out
 
 
+_MARKED = re.compile(r"<mark>([^<]*)</mark>")
+
+
+def _unmark_common(snippet: str) -> str:
+    """No highlight on common words ('a', 'over') in hybrid snippets: they say nothing."""
+    return _MARKED.sub(lambda m: m.group(1) if m.group(1).lower() in _STOP else m.group(0), snippet)
+
+
 def _keyword_side(library, text: str, parsed, allowed, limit: int, any_terms: bool) -> list[SearchHit]:
+    hits = _keyword_side_raw(library, text, parsed, allowed, limit, any_terms)
+    for h in hits:
+        h.snippet = _unmark_common(h.snippet)
+    return hits
+
+
+def _keyword_side_raw(library, text: str, parsed, allowed, limit: int, any_terms: bool) -> list[SearchHit]:
     hits = keyword_search(library, text, limit=limit, paper_ids=allowed)
     if not any_terms or len(hits) >= limit:
         return hits
