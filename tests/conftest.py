@@ -153,3 +153,43 @@ def no_qt_leaks(qapp):
     assert not qthreads, f"QThreads still running after the test: {qthreads}"
     assert not leaked_threads, f"threads left running: {[t.name for t in leaked_threads]}"
     assert not leaked_widgets, f"top-level widgets leaked: {[type(w).__name__ for w in leaked_widgets]}"
+
+
+# ------------------------------------------------------------ semantic search
+@pytest.fixture(scope="session")
+def embedding_model():
+    """The default embedding model, loaded once per session (seconds)."""
+    from readerapp.core.semantic.model import load_model
+
+    return load_model()
+
+
+@pytest.fixture(scope="session")
+def _embedded_corpus_template(_corpus_library_template, tmp_path_factory, embedding_model) -> Path:
+    """The corpus library with every passage embedded, once per session."""
+    from readerapp.core.library import Library
+    from readerapp.core.semantic import embedder
+
+    folder = tmp_path_factory.mktemp("embeddedlib") / "lib"
+    shutil.copytree(_corpus_library_template, folder)
+    with Library(folder) as lib:
+        stats = embedder.run(lib, model=embedding_model)
+        assert not stats.failed and stats.chunks_embedded > 300, stats
+        lib.idx.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return folder
+
+
+@pytest.fixture
+def embedded_corpus_library(_embedded_corpus_template, tmp_path):
+    """The twelve corpus papers, imported and embedded (a private copy per test)."""
+    from readerapp.core.library import Library
+
+    folder = tmp_path / "embeddedlib"
+    shutil.copytree(_embedded_corpus_template, folder)
+    pdfs = tmp_path / "corpus-pdfs"
+    shutil.copytree(_corpus_library_template.parent / "pdfs", pdfs)
+    lib = Library(folder)
+    for row in lib.all_files():
+        lib.relink_file(row["id"], str(pdfs / Path(row["path"]).name))
+    yield lib
+    lib.close()

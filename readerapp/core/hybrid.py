@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable
 
-from readerapp.core.errors import InvalidValue
+from readerapp.core.errors import InvalidValue, ReaderError
 from readerapp.core.models import SearchHit
 from readerapp.core.search import filter_paper_ids, keyword_search, parse_query
 
@@ -27,17 +27,27 @@ SNIPPET_CHARS = 320
 
 _STOP = set("""a an and are as at be by for from has have in is it its of on or that the this to was were will with
 what which who whom how when where why do does did not no can could should would may might than then there these
-those their them they we our you your i me my he she his her paper papers about using use used""".split())
-_vector_index = None
+those their them they we our you your i me my he she his her paper papers about using use used over into onto
+each all any also only such more most other some very just between through during before after above below up
+down out off under again once here both few own same so too if but because until while nor per via""".split())
 
 
-def _index():
-    global _vector_index
-    if _vector_index is None:
-        from readerapp.core.semantic.store import VectorIndex
+def _index(library):
+    from readerapp.core.semantic.store import index_for
 
-        _vector_index = VectorIndex()
-    return _vector_index
+    return index_for(library)
+
+
+def check_vectors(library, model) -> None:
+    """InvalidValue with one line if the stored vectors cannot answer queries of `model`."""
+    with library.lock:
+        row = library.idx.execute("SELECT name, dim FROM embed_model WHERE id = 1").fetchone()
+        has = library.idx.execute("SELECT 1 FROM vectors LIMIT 1").fetchone()
+    if row is None or has is None:
+        raise InvalidValue("nothing is embedded yet: run `readerapp embed` (the app does it in the background)")
+    if (row[0], row[1]) != (model.name, model.dim):
+        raise InvalidValue(f"the passages were embedded with {row[0]}, not {model.name}: "
+                           "run `readerapp embed` to embed them again")
 
 
 def check_query(query: str) -> str:
@@ -81,8 +91,9 @@ def semantic_search(library, query: str, *, limit: int = 20, allowed: set[int] |
     if allowed is not None and not allowed:
         return []
     model = model or load_model()
+    check_vectors(library, model)
     qvec = model.encode([query])[0]
-    ranked = vector_search(library, _index(), qvec, limit, allowed)
+    ranked = vector_search(library, _index(library), qvec, limit, allowed)
     if not ranked:
         return []
     with library.lock:
@@ -103,59 +114,138 @@ def semantic_search(library, query: str, *, limit: int = 20, allowed: set[int] |
     return hits
 
 
-def fuse(keyword: list[SearchHit], semantic: list[SearchHit], limit: int) -> list[SearchHit]:
-    """Weighted reciprocal rank fusion on (paper, page)."""
+# Fusion settings compared by tests/benchmarks/search_quality.py --variants.
+# "page": weighted RRF on (paper, page). "paper": the papers are ranked by RRF
+# of the two paper rankings, and each paper's hits follow it, best first.
+# any_terms: the keyword side also ranks rows that match only some of the
+# meaningful words (bm25), not just rows matching all of them.
+FUSION_VARIANTS: dict[str, dict] = {
+    "page-rrf": {"level": "page", "any_terms": False},
+    "page-rrf+any-terms": {"level": "page", "any_terms": True},
+    "paper-rrf": {"level": "paper", "any_terms": False},
+    "paper-rrf+any-terms": {"level": "paper", "any_terms": True},
+    "paper-rrf+any-terms, semantic x2": {"level": "paper", "any_terms": True, "semantic_weight": 2.0},
+    "paper-rrf+any-terms, keyword x2": {"level": "paper", "any_terms": True, "keyword_weight": 2.0},
+}
+DEFAULT_FUSION = {"level": "paper", "any_terms": True}
+
+
+def _rank_keys(hits: list[SearchHit], key) -> dict:
+    """1-based rank of each distinct key, in order of first appearance."""
+    ranks: dict = {}
+    for hit in hits:
+        k = key(hit)
+        if k not in ranks:
+            ranks[k] = len(ranks) + 1
+    return ranks
+
+
+def fuse(keyword: list[SearchHit], semantic: list[SearchHit], limit: int, *, level: str = "paper",
+         keyword_weight: float = KEYWORD_WEIGHT, semantic_weight: float = SEMANTIC_WEIGHT, rrf_k: int = RRF_K,
+         any_terms: bool = True) -> list[SearchHit]:
+    """Weighted reciprocal rank fusion; see FUSION_VARIANTS for `level`."""
+    del any_terms  # used by search()
+
+    def page_key(h: SearchHit):
+        return (h.paper_id, h.page or 0)
+
+    sides = ((keyword_weight, keyword), (semantic_weight, semantic))
+    page_scores: dict[tuple[int, int], float] = {}
     merged: dict[tuple[int, int], SearchHit] = {}
-    scores: dict[tuple[int, int], float] = {}
-    for weight, hits in ((KEYWORD_WEIGHT, keyword), (SEMANTIC_WEIGHT, semantic)):
-        seen: set[tuple[int, int]] = set()
-        rank = 0
+    for weight, hits in sides:
+        for k, rank in _rank_keys(hits, page_key).items():
+            page_scores[k] = page_scores.get(k, 0.0) + weight / (rrf_k + rank)
         for hit in hits:
-            key = (hit.paper_id, hit.page or 0)
-            if key in seen:
-                continue
-            seen.add(key)
-            rank += 1
-            scores[key] = scores.get(key, 0.0) + weight / (RRF_K + rank)
-            if key not in merged:
-                merged[key] = SearchHit(hit.paper_id, hit.title, hit.page, hit.snippet, 0.0, "hybrid", hit.bbox)
-            elif merged[key].bbox is None and hit.bbox is not None:
-                merged[key].bbox = hit.bbox  # keep the keyword snippet (marked), take the passage's place
-    out = sorted(merged.values(), key=lambda h: -scores[(h.paper_id, h.page or 0)])[:limit]
+            k = page_key(hit)
+            if k not in merged:
+                merged[k] = SearchHit(hit.paper_id, hit.title, hit.page, hit.snippet, 0.0, "hybrid", hit.bbox)
+            elif merged[k].bbox is None and hit.bbox is not None:
+                merged[k].bbox = hit.bbox  # keep the keyword snippet (marked), take the passage's place
+    if level == "paper":
+        paper_scores: dict[int, float] = {}
+        for weight, hits in sides:
+            for pid, rank in _rank_keys(hits, lambda h: h.paper_id).items():
+                paper_scores[pid] = paper_scores.get(pid, 0.0) + weight / (rrf_k + rank)
+        order = sorted(merged, key=lambda k: (-paper_scores[k[0]], k[0], -page_scores[k]))
+        out = [merged[k] for k in order][:limit]
+        for h in out:
+            h.score = paper_scores[h.paper_id] + page_scores[page_key(h)] / 1000.0
+        return out
+    order = sorted(merged, key=lambda k: -page_scores[k])
+    out = [merged[k] for k in order][:limit]
     for h in out:
-        h.score = scores[(h.paper_id, h.page or 0)]
+        h.score = page_scores[page_key(h)]
     return out
+
+
+_MARKED = re.compile(r"<mark>([^<]*)</mark>")
+
+
+def _unmark_common(snippet: str) -> str:
+    """No highlight on common words ('a', 'over') in hybrid snippets: they say nothing."""
+    return _MARKED.sub(lambda m: m.group(1) if m.group(1).lower() in _STOP else m.group(0), snippet)
+
+
+def _keyword_side(library, text: str, parsed, allowed, limit: int, any_terms: bool) -> list[SearchHit]:
+    hits = _keyword_side_raw(library, text, parsed, allowed, limit, any_terms)
+    for h in hits:
+        h.snippet = _unmark_common(h.snippet)
+    return hits
+
+
+def _keyword_side_raw(library, text: str, parsed, allowed, limit: int, any_terms: bool) -> list[SearchHit]:
+    hits = keyword_search(library, text, limit=limit, paper_ids=allowed)
+    if not any_terms or len(hits) >= limit:
+        return hits
+    words = [t for t in parsed.terms if t.phrase or t.text.lower() not in _STOP]
+    if len(words) < 2:
+        return hits
+    relaxed_query = " ".join(f'"{t.text}"' if t.phrase else t.text + ("*" if t.prefix else "") for t in words)
+    relaxed = keyword_search(library, relaxed_query, limit=limit, paper_ids=allowed, match_any=True)
+    seen = {(h.paper_id, h.page) for h in hits}
+    return hits + [h for h in relaxed if (h.paper_id, h.page) not in seen][:limit - len(hits)]
 
 
 def search(library, query: str, *, mode: str = "hybrid", limit: int = 20, section=None, tag=None, year=None,
            status=None, paper_id: int | None = None, notice: Callable[[str], None] | None = None,
-           model=None) -> list[SearchHit]:
-    """Search in one of MODES; every mode returns SearchHit with the same JSON."""
+           model=None, fusion: dict | None = None) -> list[SearchHit]:
+    """Search in one of MODES; every mode returns SearchHit with the same JSON.
+
+    Raises InvalidValue (one line) for a query that cannot be searched, and
+    ModelError when semantic mode cannot load its model; hybrid then falls
+    back to keyword results and says why through `notice`."""
     if mode not in MODES:
         raise InvalidValue(f"mode must be one of {', '.join(MODES)}")
     text = check_query(query)
     if len(query.strip()) > MAX_QUERY_CHARS and notice:
         notice(f"the query was shortened to its first {MAX_QUERY_CHARS} characters")
+    limit = max(1, min(int(limit), 1000))
+    fusion = {**DEFAULT_FUSION, **(fusion or {})}
     parsed = parse_query(text)
     allowed = allowed_papers(library, section=section, tag=tag, year=year, status=status, paper_id=paper_id,
                              query_filters=parsed.filters)
     free_text = " ".join(t.text for t in parsed.terms)
     if mode == "keyword":
         return keyword_search(library, text, limit=limit, paper_ids=allowed)
-    if mode == "semantic" and not meaningful(free_text):
-        raise InvalidValue("the query has only common words (like 'the', 'of'); add a word that carries meaning")
+    if not parsed.terms and parsed.filters:  # filters only: nothing to embed
+        return keyword_search(library, text, limit=limit, paper_ids=allowed)
     if mode == "semantic":
+        if not meaningful(free_text):
+            raise InvalidValue("the query has only common words (like 'the', 'of'); add a word that carries meaning")
         return semantic_search(library, free_text, limit=limit, allowed=allowed, model=model)
-    keyword = keyword_search(library, text, limit=limit * 3, paper_ids=allowed)
-    semantic: list[SearchHit] = []
-    if meaningful(free_text):
-        try:
-            semantic = semantic_search(library, free_text, limit=limit * 3, allowed=allowed, model=model)
-        except Exception as exc:  # the model could not load: keyword search keeps working
-            if notice:
-                notice(f"{exc}" if str(exc) else "semantic search is unavailable; showing keyword results")
-            return keyword[:limit]
-    return fuse(keyword, semantic, limit)
+    keyword = _keyword_side(library, text, parsed, allowed, limit * 3, fusion["any_terms"])
+    if not meaningful(free_text):
+        if notice:
+            notice("the query has only common words: showing keyword results")
+        return keyword[:limit]
+    try:
+        semantic = semantic_search(library, free_text, limit=limit * 3, allowed=allowed, model=model)
+    except ReaderError as exc:  # the model cannot load, nothing embedded yet: keyword search keeps working
+        if notice:
+            msg = str(exc)
+            notice(msg if "keyword" in msg else f"{msg}; showing keyword results")
+        return keyword_search(library, text, limit=limit, paper_ids=allowed)
+    return fuse(keyword, semantic, limit, **fusion)
 
 
 def similar_papers(library, paper_id: int, *, limit: int = 10, model=None) -> list[SearchHit]:
@@ -174,7 +264,7 @@ def similar_papers(library, paper_id: int, *, limit: int = 10, model=None) -> li
     centroid = mat.mean(axis=0)
     centroid /= np.linalg.norm(centroid) or 1.0
     others = set(library.all_paper_ids()) - {paper_id}
-    ranked = vector_search(library, _index(), centroid, limit * 20, others)
+    ranked = vector_search(library, _index(library), centroid, limit * 20, others)
     best: dict[int, float] = {}
     with library.lock:
         owners = dict(library.idx.execute("SELECT id, paper_id FROM chunks WHERE id IN (SELECT value FROM"

@@ -159,8 +159,10 @@ def render_snippet(raw: str) -> str:
 
 
 def keyword_search(library, query: str, *, limit: int = 20, paper_id: int | None = None,
-                   paper_ids: set[int] | None = None) -> list[SearchHit]:
-    """Ranked page-level hits. Title/notes/metadata hits come with page None."""
+                   paper_ids: set[int] | None = None, match_any: bool = False) -> list[SearchHit]:
+    """Ranked page-level hits. Title/notes/metadata hits come with page None.
+    match_any: rows matching any term (ranked by bm25) instead of all terms;
+    hybrid search uses it for natural-language queries."""
     parsed = parse_query(query)
     if parsed.empty:
         return []
@@ -178,6 +180,8 @@ def keyword_search(library, query: str, *, limit: int = 20, paper_id: int | None
         return [SearchHit(p.id, p.title, None, html.escape(p.title, quote=False), 0.0) for p in papers]
 
     expr = fts_expression(parsed.terms)
+    if match_any and len(parsed.terms) > 1:
+        expr = " OR ".join(fts_string(t.text, t.prefix) for t in parsed.terms)
     allowed_json = json.dumps(sorted(allowed)) if allowed is not None else None
     try:
         ranked = _ranked_rowids(library, expr, allowed_json, limit)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 TARGET_WORDS = 150  # MiniLM reads 256 word pieces; ~150 English words fit
 MAX_WORDS = 220
 MIN_WORDS = 12
+COLUMN_MIN_WORDS = 60  # at a column change, a chunk this long ends (its box stays in one column)
 EDGE = 0.08  # top/bottom fraction of the page where running headers and footers live
 
 _REFERENCES = re.compile(r"^\s*(\d+\.?\s*)?(references|bibliography|literature cited|参考文献)\s*$", re.I)
@@ -18,7 +19,7 @@ _APPENDIX = re.compile(r"^\s*([A-Z]\.?\s+|appendix\b|supplementary\b)", re.I)
 @dataclass
 class Chunk:
     page: int  # 1-based
-    bbox: tuple[float, float, float, float]
+    bbox: tuple[float, float, float, float] | None
     text: str
 
 
@@ -28,6 +29,11 @@ def _norm(text: str) -> str:
 
 def chunk_pdf(path: str) -> list[Chunk]:
     """Chunks of a PDF (run in a worker process: PyMuPDF holds the GIL)."""
+    return chunk_pdf_pages(path)[0]
+
+
+def chunk_pdf_pages(path: str) -> tuple[list[Chunk], list[int]]:
+    """(chunks, 1-based pages without any text layer, e.g. scanned pages)."""
     import pymupdf
 
     with pymupdf.open(path) as doc:
@@ -38,7 +44,23 @@ def chunk_pdf(path: str) -> list[Chunk]:
             except Exception:
                 blocks = []
             pages.append((page.rect.height, blocks))
-    return chunk_blocks(pages)
+    return chunk_blocks(pages), [n for n, (_, blocks) in enumerate(pages, start=1) if not blocks]
+
+
+def chunk_plain_pages(pages: list[tuple[int, str]]) -> list[Chunk]:
+    """Chunks of page text without layout (OCR text of scanned pages): windows of
+    about TARGET_WORDS words; the box is the whole page (None)."""
+    chunks = []
+    for number, text in pages:
+        words = text.split()
+        step = TARGET_WORDS
+        for start in range(0, len(words), step):
+            part = words[start:start + step]
+            if len(part) < MIN_WORDS and start:
+                chunks[-1].text += " " + " ".join(part)
+            elif len(part) >= MIN_WORDS:
+                chunks.append(Chunk(number, None, " ".join(part)))
+    return chunks
 
 
 def chunk_blocks(pages: list[tuple[float, list[tuple]]]) -> list[Chunk]:
@@ -82,6 +104,8 @@ def chunk_blocks(pages: list[tuple[float, list[tuple]]]) -> list[Chunk]:
             block_words = re.sub(r"-\n(?=[a-z])", "", text).split()
             if words and len(words) + len(block_words) > MAX_WORDS:
                 flush()
+            elif box is not None and len(words) >= COLUMN_MIN_WORDS and b[0] >= box[2] - 2 and b[1] < box[3]:
+                flush()  # the next column starts: a box spanning both columns would point at neither
             words.extend(block_words)
             x0, y0, x1, y1 = b[:4]
             box = [x0, y0, x1, y1] if box is None else [min(box[0], x0), min(box[1], y0), max(box[2], x1),

@@ -9,6 +9,7 @@ keep their vectors, so only what changed is embedded again.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,13 +19,14 @@ import numpy as np
 
 from readerapp.core import pdftext
 from readerapp.core.semantic import queue
-from readerapp.core.semantic.chunking import Chunk, chunk_pdf
+from readerapp.core.semantic.chunking import Chunk, chunk_pdf_pages, chunk_plain_pages
 from readerapp.core.semantic.store import pack_codes
 from readerapp.core.workerpool import GuardedPool
 
 log = logging.getLogger(__name__)
 
-ENCODE_CALL = 256  # passages per model.encode call (the model sorts by length inside a call)
+ENCODE_CALL = 128  # passages per model.encode call (a cancel check between calls)
+EMBED_WINDOW = 2048  # passages sorted by length and written together
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 
@@ -53,7 +55,13 @@ def ensure_model(library, model) -> bool:
                      " coalesce((SELECT generation FROM embed_model WHERE id = 1), 0) + 1)", (model.name, model.dim))
     if row is not None:
         log.info("embedding model changed from %s to %s: re-embedding everything", row[0], model.name)
-    queue.enqueue_all(library)
+    else:  # first use: papers imported before semantic search existed are chunked too
+        with library.lock:
+            chunked = {r[0] for r in library.idx.execute("SELECT DISTINCT paper_id FROM chunks")}
+        for pid in library.all_paper_ids():
+            if pid not in chunked:
+                for kind in ("page", "note", "highlight"):
+                    queue.enqueue(library, pid, kind)
     return True
 
 
@@ -68,7 +76,9 @@ def _replace_chunks(library, paper_id: int, kind: str, items: list[tuple[int | N
                 "SELECT c.content_hash, v.vec, v.code FROM chunks c JOIN vectors v ON v.chunk_id = c.id"
                 " WHERE c.paper_id = ? AND c.kind = ?", (paper_id, kind)):
             old[h] = (vec, code)
-        conn.execute("DELETE FROM chunks WHERE paper_id = ? AND kind = ?", (paper_id, kind))
+        removed = conn.execute("DELETE FROM chunks WHERE paper_id = ? AND kind = ?", (paper_id, kind)).rowcount
+        if removed:  # chunk ids changed: the in-memory codes reload
+            _bump(conn)
         for ref_id, page, bbox, text in items:
             h = _hash(text)
             x0, y0, x1, y1 = bbox if bbox else (None, None, None, None)
@@ -82,11 +92,16 @@ def _replace_chunks(library, paper_id: int, kind: str, items: list[tuple[int | N
     return reused
 
 
+def _bump(conn) -> None:
+    conn.execute("UPDATE embed_model SET generation = generation + 1 WHERE id = 1")
+
+
 def note_items(library, paper_id: int) -> list:
     note = library.get_note(paper_id)
     paper = library.get_paper(paper_id)
+    # the title is embedded too, so a paper without a text layer is still found by meaning
     parts = [(label, text.strip()) for label, text in (
-        ("Summary", paper.summary), ("Problem", note.problem), ("Method", note.method),
+        ("Title", paper.title), ("Summary", paper.summary), ("Problem", note.problem), ("Method", note.method),
         ("Results", note.results), ("Notes", note.notes)) if text and text.strip()]
     if not parts:
         return []
@@ -109,7 +124,8 @@ def highlight_items(library, paper_id: int) -> list:
 
 def _chunk_task(path: str) -> dict:
     try:
-        return {"chunks": [(c.page, c.bbox, c.text) for c in chunk_pdf(path)]}
+        chunks, textless = chunk_pdf_pages(path)
+        return {"chunks": [(c.page, c.bbox, c.text) for c in chunks], "textless": textless}
     except Exception as exc:
         return {"error": f"could not read the PDF for embedding ({exc})"[:200]}
 
@@ -131,7 +147,8 @@ def run(library, *, model=None, progress: Progress | None = None, cancel: Callab
             return stats
         if kind == "deleted":
             with library.index_transaction() as conn:
-                conn.execute("DELETE FROM chunks WHERE paper_id = ?", (pid,))
+                if conn.execute("DELETE FROM chunks WHERE paper_id = ?", (pid,)).rowcount:
+                    _bump(conn)
             queue.done(library, ticket)
         elif pid not in set(library.all_paper_ids()):
             queue.done(library, ticket)
@@ -159,7 +176,11 @@ def run(library, *, model=None, progress: Progress | None = None, cancel: Callab
                 if "error" in data:
                     stats.failed.append((pid, data["error"]))
                 else:
-                    items = [(None, page, tuple(bbox), text) for page, bbox, text in data["chunks"]]
+                    items = [(None, page, tuple(bbox) if bbox else None, text) for page, bbox, text in data["chunks"]]
+                    if data.get("textless"):  # scanned pages: their OCR text from the keyword index
+                        wanted = set(data["textless"])
+                        ocr = [(n, t) for n, t in library.pages_text(pid) if n in wanted]
+                        items += [(None, c.page, None, c.text) for c in chunk_plain_pages(ocr)]
                     stats.chunks_reused += _replace_chunks(library, pid, "page", items)
                     stats.papers += 1
                 queue.done(library, ticket)
@@ -176,26 +197,59 @@ def run(library, *, model=None, progress: Progress | None = None, cancel: Callab
 
 def embed_missing(library, model, *, progress: Progress | None = None,
                   cancel: Callable[[], bool] | None = None) -> int:
-    """Embed every chunk that has no vector yet. Returns how many were embedded."""
+    """Embed every chunk that has no vector yet. Returns how many were embedded.
+
+    Chunks go in windows of EMBED_WINDOW (in id order); inside a window they
+    are encoded sorted by length (less padding, as model.encode does for one
+    big call) in calls of ENCODE_CALL with a cancel check between calls, and
+    the window's vectors are written in one transaction, so the vector ids
+    the searcher sees only ever grow (it loads them incrementally)."""
     with library.lock:
-        todo = library.idx.execute("SELECT id, text FROM chunks WHERE id NOT IN (SELECT chunk_id FROM vectors)"
-                                   " ORDER BY id").fetchall()
-    done = 0
-    for start in range(0, len(todo), ENCODE_CALL):
-        if cancel is not None and cancel():
-            break
-        batch = todo[start:start + ENCODE_CALL]
-        vecs = model.encode([r[1] for r in batch])
-        center = _center(library, vecs)
-        codes = pack_codes(vecs, center)
-        half = vecs.astype(np.float16)
+        todo = library.idx.execute("SELECT id, length(text) FROM chunks WHERE id NOT IN"
+                                   " (SELECT chunk_id FROM vectors) ORDER BY id").fetchall()
+        top = library.idx.execute("SELECT max(chunk_id) FROM vectors").fetchone()[0] or 0
+    if todo and todo[0][0] < top:
+        # vectors are appended below ids already stored: the in-memory codes must reload in full
         with library.index_transaction() as conn:
-            conn.executemany("INSERT OR REPLACE INTO vectors (chunk_id, vec, code) VALUES (?, ?, ?)",
-                             [(r[0], half[i].tobytes(), codes[i].tobytes()) for i, r in enumerate(batch)])
-            conn.execute("UPDATE embed_model SET generation = generation + 1 WHERE id = 1")
-        done += len(batch)
-        if progress:
-            progress("embed", done, len(todo))
+            _bump(conn)
+    done = 0
+    cancelled = False
+    for wstart in range(0, len(todo), EMBED_WINDOW):
+        window = sorted(todo[wstart:wstart + EMBED_WINDOW], key=lambda r: r[1])
+        with library.lock:
+            texts = dict(library.idx.execute("SELECT id, text FROM chunks WHERE id IN (SELECT value FROM json_each(?))",
+                                             (json.dumps([r[0] for r in window]),)).fetchall())
+        window = [r for r in window if r[0] in texts]  # deleted meanwhile
+        ids: list[int] = []
+        parts: list[np.ndarray] = []
+        for start in range(0, len(window), ENCODE_CALL):
+            if cancel is not None and cancel():
+                cancelled = True
+                break
+            batch = [r[0] for r in window[start:start + ENCODE_CALL]]
+            parts.append(model.encode([texts[i] for i in batch]))
+            ids.extend(batch)
+            if progress:
+                progress("embed", done + len(ids), len(todo))
+        if ids:
+            vecs = np.concatenate(parts)
+            order = np.argsort(np.asarray(ids))
+            ids_sorted = [ids[i] for i in order]
+            vecs = vecs[order]
+            codes = pack_codes(vecs, _center(library, vecs))
+            half = vecs.astype(np.float16)
+            with library.index_transaction() as conn:
+                # chunks deleted meanwhile (a paper removed, a note edited) are skipped
+                live = {r[0] for r in conn.execute("SELECT id FROM chunks WHERE id IN (SELECT value FROM"
+                                                   " json_each(?))", (json.dumps(ids_sorted),))}
+                conn.executemany("INSERT OR REPLACE INTO vectors (chunk_id, vec, code) VALUES (?, ?, ?)",
+                                 [(cid, half[i].tobytes(), codes[i].tobytes()) for i, cid in enumerate(ids_sorted)
+                                  if cid in live])
+                if cancelled and len(ids) < len(window):
+                    _bump(conn)  # a partial window: later ids may come before the rest of it
+            done += len(ids)
+        if cancelled:
+            break
     return done
 
 

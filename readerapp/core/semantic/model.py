@@ -32,16 +32,26 @@ class Embedder:
         self.name = name
         self.model = st_model
         self.device = device
-        self.dim = int(st_model.get_sentence_embedding_dimension())
+        get_dim = getattr(st_model, "get_embedding_dimension", None) or st_model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
         self._lock = threading.Lock()
 
     def encode(self, texts: list[str], *, batch_size: int = 32):
         import numpy as np
 
-        with self._lock:  # torch models are not re-entrant across threads
-            vecs = self.model.encode(list(texts), batch_size=batch_size, convert_to_numpy=True,
-                                     normalize_embeddings=True, show_progress_bar=False)
-        return np.asarray(vecs, dtype=np.float32)
+        texts = list(texts)
+        parts = []
+        # One batch per lock hold (fast tokenizers fail when shared by threads): a
+        # query typed while the background embedder runs waits for one batch only.
+        # Callers pass texts sorted by length, as encode would sort one big call.
+        for start in range(0, len(texts), batch_size):
+            with self._lock:
+                parts.append(self.model.encode(texts[start:start + batch_size], batch_size=batch_size,
+                                               convert_to_numpy=True, normalize_embeddings=True,
+                                               show_progress_bar=False))
+        if not parts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(np.concatenate(parts), dtype=np.float32)
 
 
 _cache: dict[tuple[str, str], Embedder] = {}
@@ -85,11 +95,20 @@ def load_model(name: str | None = None, device: str | None = None) -> Embedder:
             return _cache[key]
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # never reach for the network
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError:
             raise ModelError("semantic search needs sentence-transformers (pip install 'readerapp[semantic]'); "
                              "keyword search still works") from None
+        try:
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # "Loading weights" bars on stderr
+            hf_logging.set_verbosity_error()
+        except Exception:
+            pass
         path = resolve_model_path(name)
         try:
             st = SentenceTransformer(path, device=device, local_files_only=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from readerapp.core.library import now_iso
 
-_EVENT_KINDS = {"text": "page", "note": "note", "highlight": "highlight", "deleted": "deleted"}
+_EVENT_KINDS = {"text": "page", "note": "note", "paper": "note", "highlight": "highlight", "deleted": "deleted"}
 
 
 def attach(library) -> None:
