@@ -8,6 +8,15 @@ holds the GIL for the whole duration of a call, so a long call on a worker
 thread would stall the GUI thread's Python code just as much as a render on
 the GUI thread itself.
 
+A single 512 px tile can still take 10-40 ms at 400 % on a dense page (and
+more at 800 %), so a tile is rasterised into one pixmap in horizontal strips,
+each a separate, short PyMuPDF call: the strip height adapts per page so that
+each call stays near ``CALL_BUDGET_S``, and the worker yields the GIL between
+strips. The GUI thread therefore never waits on one long call, at any zoom.
+Strips are drawn through draw devices clipped to their rows of the same tile
+pixmap, with the same transform, so the result is bit-identical to rendering
+the whole tile at once (no seams).
+
 Workers are plain Python threads that never call Qt. With PySide6 6.12.0 on
 Python 3.11, Qt calls made from a non-GUI thread (signal emission, even
 QImage methods) corrupt the reference counts of None/False, which aborts the
@@ -26,7 +35,9 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 import threading
+import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass
 
@@ -34,6 +45,10 @@ import pymupdf
 from PySide6.QtGui import QImage
 
 TILE = 512  # tile edge in device pixels
+# Rendering one tile is split into strips so that no single GIL-holding PyMuPDF call
+# runs much longer than this (the GUI thread waits for the GIL that long at most).
+CALL_BUDGET_S = 0.006
+STRIP_MIN, STRIP_START = 16, 128  # strip height bounds in device pixel rows
 DEFAULT_CACHE_BYTES = 256 * 1024 * 1024
 MAX_CACHE_BYTES = 300 * 1024 * 1024
 
@@ -188,6 +203,67 @@ def _first_line(exc: Exception) -> str:
     return msg.splitlines()[0] if msg else type(exc).__name__
 
 
+_mu = pymupdf.mupdf
+
+
+def _strip_rows() -> OrderedDict:
+    """The calling worker's strip heights, per (doc, page, scale): pages differ a lot in cost."""
+    rows = getattr(_tls, "strip_rows", None)
+    if rows is None:
+        rows = _tls.strip_rows = OrderedDict()
+    return rows
+
+
+def render_tile_pixmap(dl: pymupdf.DisplayList, s: float, tx: int, ty: int, state: RenderState | None = None,
+                       rows_key: tuple | None = None) -> pymupdf.Pixmap | None:
+    """Rasterise tile (tx, ty) of a page at `s` device px per point, in strips of short calls.
+
+    Device pixel (0, 0) is the page's top-left corner; the tile covers device pixels
+    [tx*TILE, tx*TILE+TILE) x [ty*TILE, ...), cut at the page edge. None if the tile is
+    off the page or the render became stale (`state.wanted` lost `rows_key`'s tile).
+    """
+    r = dl.rect
+    wpx, hpx = math.ceil(r.width * s - 1e-3), math.ceil(r.height * s - 1e-3)
+    x0, y0 = tx * TILE, ty * TILE
+    x1, y1 = min(x0 + TILE, wpx), min(y0 + TILE, hpx)
+    if x1 <= x0 or y1 <= y0:
+        return None
+    pix = _mu.fz_new_pixmap_with_bbox(_mu.FzColorspace(_mu.FzColorspace.Fixed_RGB), _mu.FzIrect(x0, y0, x1, y1),
+                                      _mu.FzSeparations(), 0)
+    _mu.fz_clear_pixmap_with_value(pix, 0xFF)
+    ctm = _mu.FzMatrix(s, 0, 0, s, -r.x0 * s, -r.y0 * s)
+    heights = _strip_rows() if rows_key is not None else {}
+    hkey = rows_key[:3] if rows_key is not None else None
+    rows = heights.get(hkey, STRIP_START)
+    pad = 2.0 / s  # display-list culling margin (anti-aliased edges), in points
+    y = y0
+    while y < y1:
+        ye = min(y1, y + rows)
+        dev = _mu.fz_new_draw_device_with_bbox(ctm, pix, _mu.FzIrect(x0, y, x1, ye))
+        area = _mu.FzRect(r.x0 + x0 / s - pad, r.y0 + y / s - pad, r.x0 + x1 / s + pad, r.y0 + ye / s + pad)
+        t = time.perf_counter()
+        try:
+            _mu.fz_run_display_list(dl.this, dev, _mu.FzMatrix(), area, _mu.FzCookie())
+        finally:
+            _mu.fz_close_device(dev)
+        dt = time.perf_counter() - t
+        # Keep each call near the budget: halve after a slow strip, double after fast ones.
+        if dt > CALL_BUDGET_S and rows > STRIP_MIN:
+            rows = max(STRIP_MIN, rows // 2)
+        elif dt < CALL_BUDGET_S / 4 and rows < TILE:
+            rows = min(TILE, rows * 2)
+        y = ye
+        time.sleep(0)  # hand the GIL to the GUI thread if it is waiting
+        if state is not None and y < y1 and (rows_key not in state.wanted or state.stop):
+            return None  # scrolled away meanwhile: drop the half-rendered tile
+    if hkey is not None:
+        heights[hkey] = rows
+        heights.move_to_end(hkey)
+        while len(heights) > 64:
+            heights.popitem(last=False)
+    return pymupdf.Pixmap("raw", pix)
+
+
 def render_tiles(state: RenderState, spec: DocSpec, page: int, keys: list, out: deque) -> None:
     """Render the still-wanted tiles of one page; results go to `out`."""
     try:
@@ -195,16 +271,11 @@ def render_tiles(state: RenderState, spec: DocSpec, page: int, keys: list, out: 
             if key not in state.wanted or state.stop:
                 continue  # stale: zoom changed or scrolled away
             _tok, pno, skey, tx, ty, night = key
-            s = key_scale(skey)
             dl = _display_list(spec, pno)
-            r = dl.rect
-            w, h = r.width * s, r.height * s
-            x0, y0 = tx * TILE, ty * TILE
-            x1, y1 = min(x0 + TILE, w), min(y0 + TILE, h)
-            if x1 <= x0 or y1 <= y0:
+            time.sleep(0)
+            pix = render_tile_pixmap(dl, key_scale(skey), tx, ty, state, key)
+            if pix is None:
                 continue
-            clip = pymupdf.Rect(r.x0 + x0 / s, r.y0 + y0 / s, r.x0 + x1 / s, r.y0 + y1 / s)
-            pix = dl.get_pixmap(matrix=pymupdf.Matrix(s, s), clip=clip, alpha=False)
             if night:
                 pix.invert_irect(pix.irect)
             out.append(("tile", key, pix.width, pix.height, pix.stride, pix.samples))
