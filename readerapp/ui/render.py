@@ -10,9 +10,9 @@ the GUI thread itself.
 
 A single 512 px tile can still take 10-40 ms at 400 % on a dense page (and
 more at 800 %), so a tile is rasterised into one pixmap in horizontal strips,
-each a separate, short PyMuPDF call: the strip height adapts per page so that
-each call stays near ``CALL_BUDGET_S``, and the worker yields the GIL between
-strips. The GUI thread therefore never waits on one long call, at any zoom.
+each a separate, short PyMuPDF call (at most ``STRIP_MAX`` rows; fewer where
+the page has proven costly, so that each call stays near ``CALL_BUDGET_S``),
+and the worker yields the GIL between strips. The GUI thread therefore never waits on one long call, at any zoom.
 Strips are drawn through draw devices clipped to their rows of the same tile
 pixmap, with the same transform, so the result is bit-identical to rendering
 the whole tile at once (no seams).
@@ -48,7 +48,11 @@ TILE = 512  # tile edge in device pixels
 # Rendering one tile is split into strips so that no single GIL-holding PyMuPDF call
 # runs much longer than this (the GUI thread waits for the GIL that long at most).
 CALL_BUDGET_S = 0.006
-STRIP_MIN, STRIP_START = 16, 128  # strip height bounds in device pixel rows
+# Strip heights in device pixel rows. At most STRIP_MAX rows (64 K pixels) per call, whatever
+# the page: cost varies a lot within one page (a dense figure next to a margin), so a strip
+# never grows to a whole tile on the strength of a cheap region (measured on the corpus at
+# 400 %: 128-row strips cost ~0.1 ms more per tile than whole tiles, 32-row ones 4x as much).
+STRIP_MIN, STRIP_PROBE, STRIP_MAX = 16, 32, 128
 DEFAULT_CACHE_BYTES = 256 * 1024 * 1024
 MAX_CACHE_BYTES = 300 * 1024 * 1024
 
@@ -196,6 +200,16 @@ class RenderState:
         self.lock = threading.Lock()
         self.find_gen = 0
         self.stop = False
+        # Instrumentation (tests, benchmarks): the longest single GIL-holding call of the
+        # tile worker, wall clock and thread CPU time (the latter is not inflated by load).
+        self.longest_call_ms = 0.0
+        self.longest_call_cpu_ms = 0.0
+
+    def record_call(self, wall_s: float, cpu_s: float) -> None:
+        if wall_s * 1000 > self.longest_call_ms:
+            self.longest_call_ms = wall_s * 1000
+        if cpu_s * 1000 > self.longest_call_cpu_ms:
+            self.longest_call_cpu_ms = cpu_s * 1000
 
 
 def _first_line(exc: Exception) -> str:
@@ -206,12 +220,13 @@ def _first_line(exc: Exception) -> str:
 _mu = pymupdf.mupdf
 
 
-def _strip_rows() -> OrderedDict:
-    """The calling worker's strip heights, per (doc, page, scale): pages differ a lot in cost."""
-    rows = getattr(_tls, "strip_rows", None)
-    if rows is None:
-        rows = _tls.strip_rows = OrderedDict()
-    return rows
+def _cost_memory() -> OrderedDict:
+    """The calling worker's recent peak render cost (CPU seconds per pixel), per (doc, page,
+    scale) (pages differ a lot) and per scale alone (the last page's: where a new page starts)."""
+    mem = getattr(_tls, "cost", None)
+    if mem is None:
+        mem = _tls.cost = OrderedDict()
+    return mem
 
 
 def render_tile_pixmap(dl: pymupdf.DisplayList, s: float, tx: int, ty: int, state: RenderState | None = None,
@@ -232,35 +247,46 @@ def render_tile_pixmap(dl: pymupdf.DisplayList, s: float, tx: int, ty: int, stat
                                       _mu.FzSeparations(), 0)
     _mu.fz_clear_pixmap_with_value(pix, 0xFF)
     ctm = _mu.FzMatrix(s, 0, 0, s, -r.x0 * s, -r.y0 * s)
-    heights = _strip_rows() if rows_key is not None else {}
-    hkey = rows_key[:3] if rows_key is not None else None
-    rows = heights.get(hkey, STRIP_START)
+    mem = _cost_memory() if rows_key is not None else {}
+    pkey = rows_key[:3] if rows_key is not None else None
+    skey = ("scale", rows_key[2]) if rows_key is not None else None
+    own = mem.get(pkey, 0.0)  # the peak seen on this page at this scale
+    inherited = 0.0 if pkey in mem else mem.get(skey, 0.0)  # a new page: the previous page's peak
+    density = max(own, inherited)
+    width = x1 - x0
     pad = 2.0 / s  # display-list culling margin (anti-aliased edges), in points
     y = y0
     while y < y1:
-        ye = min(y1, y + rows)
+        # As many rows as the budget allows at the recent peak cost per pixel of this page;
+        # a small probe strip first when nothing is known yet (first page at this scale).
+        rows = STRIP_PROBE if density <= 0 else int(CALL_BUDGET_S / (density * width))
+        ye = min(y1, y + max(STRIP_MIN, min(STRIP_MAX, rows)))
         dev = _mu.fz_new_draw_device_with_bbox(ctm, pix, _mu.FzIrect(x0, y, x1, ye))
         area = _mu.FzRect(r.x0 + x0 / s - pad, r.y0 + y / s - pad, r.x0 + x1 / s + pad, r.y0 + ye / s + pad)
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.thread_time()
         try:
             _mu.fz_run_display_list(dl.this, dev, _mu.FzMatrix(), area, _mu.FzCookie())
         finally:
             _mu.fz_close_device(dev)
-        dt = time.perf_counter() - t
-        # Keep each call near the budget: halve after a slow strip, double after fast ones.
-        if dt > CALL_BUDGET_S and rows > STRIP_MIN:
-            rows = max(STRIP_MIN, rows // 2)
-        elif dt < CALL_BUDGET_S / 4 and rows < TILE:
-            rows = min(TILE, rows * 2)
+        dt, dc = time.perf_counter() - t, time.thread_time() - c
+        if state is not None:
+            state.record_call(dt, dc)
+        # CPU time, so that a busy machine does not shrink strips for nothing. The page's own
+        # peak stays (its costly region may come again in the next tile); what was inherited
+        # from another page fades.
+        own = max(own, dc / ((ye - y) * width))
+        inherited *= 0.5
+        density = max(own, inherited)
         y = ye
         time.sleep(0)  # hand the GIL to the GUI thread if it is waiting
         if state is not None and y < y1 and (rows_key not in state.wanted or state.stop):
             return None  # scrolled away meanwhile: drop the half-rendered tile
-    if hkey is not None:
-        heights[hkey] = rows
-        heights.move_to_end(hkey)
-        while len(heights) > 64:
-            heights.popitem(last=False)
+    if pkey is not None:
+        for k in (pkey, skey):
+            mem[k] = own
+            mem.move_to_end(k)
+        while len(mem) > 128:
+            mem.popitem(last=False)
     return pymupdf.Pixmap("raw", pix)
 
 
@@ -271,7 +297,9 @@ def render_tiles(state: RenderState, spec: DocSpec, page: int, keys: list, out: 
             if key not in state.wanted or state.stop:
                 continue  # stale: zoom changed or scrolled away
             _tok, pno, skey, tx, ty, night = key
-            dl = _display_list(spec, pno)
+            t, c = time.perf_counter(), time.thread_time()
+            dl = _display_list(spec, pno)  # interprets the page once (cached): one call, cannot be split
+            state.record_call(time.perf_counter() - t, time.thread_time() - c)
             time.sleep(0)
             pix = render_tile_pixmap(dl, key_scale(skey), tx, ty, state, key)
             if pix is None:

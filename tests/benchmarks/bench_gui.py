@@ -297,6 +297,7 @@ def bench_scroll(pdf: Path, zoom: float | None, step_px: int) -> dict:
            "longest_paint_ms": round(v.max_paint_ms, 1),
            "steps_with_view_rendered_pct": round(100 * ready_steps / max(1, steps + 1), 1),
            "end_to_view_rendered_ms": round((settle[1] - settle[0]) * 1000, 1),
+           "longest_render_call_ms": round(getattr(v, "render_stats", dict)().get("longest_call_ms", -1), 1),
            "cache_peak_mb": round(v.cache_peak_bytes() / 2**20, 1), "cache_cap_mb": round(v.cache_cap() / 2**20, 1),
            "target_stall_ms": 50, "target_cache_mb": 300}
     v.shutdown()
