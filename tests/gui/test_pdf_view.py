@@ -426,6 +426,40 @@ def test_gui_thread_stall_while_scrolling(qtbot, view):
     assert worst < 250  # generous: the machine is shared; see the printed figure
 
 
+def test_tile_strips_match_a_whole_tile(monkeypatch):
+    """Tiles are rasterised in strips of short calls; the pixels must match one whole render
+    (no seams, same sharpness), here with the smallest strips, at 400 % and at an odd scale.
+    Only anti-aliasing rounding on vector figure edges may differ (max 23/255 measured)."""
+    import numpy as np
+
+    from readerapp.ui import render
+
+    monkeypatch.setattr(render, "CALL_BUDGET_S", 1e-9)  # every strip STRIP_MIN rows
+    state = render.RenderState()
+    with pymupdf.open(_need(DROPOUT)) as doc:
+        dl = doc[1].get_displaylist()
+        r = dl.rect
+        for s, (tx, ty) in ((4.0 * 96 / 72, (1, 2)), (1.37, (1, 1))):
+            key = (1, 1, render.scale_key(s), tx, ty, False)
+            state.wanted = frozenset([key])
+            pix = render.render_tile_pixmap(dl, s, tx, ty, state, key)
+            x0, y0 = tx * render.TILE, ty * render.TILE
+            x1, y1 = min(x0 + render.TILE, r.width * s), min(y0 + render.TILE, r.height * s)
+            whole = dl.get_pixmap(matrix=pymupdf.Matrix(s, s), alpha=False,
+                                  clip=pymupdf.Rect(x0 / s, y0 / s, x1 / s, y1 / s))
+            assert (pix.width, pix.height, pix.stride) == (whole.width, whole.height, whole.stride)
+            a = np.frombuffer(pix.samples, np.uint8).astype(int)
+            b = np.frombuffer(whole.samples, np.uint8).astype(int)
+            assert (a < 128).mean() > 0.01  # real content (text), not a blank tile
+            diff = np.abs(a - b)
+            assert diff.max() <= 40 and diff.mean() < 0.5, (s, diff.max(), diff.mean())
+    assert 0 < state.longest_call_ms < 1000  # each strip call is recorded
+    key = (1, 1, render.scale_key(2.0), 0, 0, False)
+    state.wanted = frozenset()  # scrolled away before it was done: dropped
+    with pymupdf.open(DROPOUT) as doc:
+        assert render.render_tile_pixmap(doc[1].get_displaylist(), 2.0, 0, 0, state, key) is None
+
+
 def _heavy_figure_pdf(path: Path, pages: int = 4, layers: int = 400) -> Path:
     """Pages covered by hundreds of overlapping translucent fills (like a dense alpha-blended
     plot): at 400 % one 512 px tile of such a page costs ~100 ms of rasterising, which
