@@ -50,13 +50,16 @@ from PySide6.QtGui import QImage
 TILE = 512  # tile edge in device pixels
 # Rendering one tile is split into strips so that no single GIL-holding PyMuPDF call
 # runs much longer than this (the GUI thread waits for the GIL that long at most).
-CALL_BUDGET_S = 0.006
-# Strip heights in device pixel rows. At most STRIP_MAX rows (64 K pixels) per call, whatever
+CALL_BUDGET_S = 0.010
+# Strip heights in device pixel rows. At most STRIP_MAX rows (128 K pixels) per call, whatever
 # the page: cost varies a lot within one page (a dense figure next to a margin), so a strip
 # never grows to a whole tile on the strength of a cheap region. Each call also walks the
 # display list (~0.1 ms): on the corpus at 400 % a tile costs 0.6 ms CPU whole, 0.9 ms in
-# 128-row strips, 1.4 ms in 64-row and 2.6 ms in 32-row strips.
-STRIP_MIN, STRIP_PROBE, STRIP_MAX = 16, 32, 128
+# 128-row strips, 1.4 ms in 64-row and 2.6 ms in 32-row strips. In bench_gui.py (scrolling
+# 600 px every 16 ms at 200-400 %) the view was sharp on 30-80 % of the steps with a 6 ms
+# budget and 128-row strips, on 82-87 % with these settings; whole tiles gave 83-98 %, paid
+# for with GUI stalls of 35-80 ms (the GUI thread yields the GIL to the worker less often).
+STRIP_MIN, STRIP_PROBE, STRIP_MAX = 16, 64, 256
 DEFAULT_CACHE_BYTES = 256 * 1024 * 1024
 MAX_CACHE_BYTES = 300 * 1024 * 1024
 

