@@ -26,7 +26,8 @@ find(text) -> int, start_find(text), find_next(), find_previous(), clear_find(),
 find_hits(), find_position(), highlight_at(pos), set_tool("select"|"area"), selected_text(), copy_selection(),
 clear_selection(), set_highlights(items), flash_region(page, rect),
 set_night_mode(bool), night_mode(), state(), restore_state(d),
-is_page_rendered(page), visible_tiles_ready(), cache_bytes(), cache_cap(), release_cache().
+is_page_rendered(page), visible_tiles_ready(), cache_bytes(), cache_cap(), release_cache(),
+render_stats().
 """
 
 from __future__ import annotations
@@ -636,6 +637,12 @@ class PdfView(QAbstractScrollArea):
 
     def cache_cap(self) -> int:
         return self._r.cache.cap_bytes
+
+    def render_stats(self) -> dict:
+        """Longest single render call of the tile worker so far, in ms: wall clock and thread CPU
+        time (PyMuPDF holds the GIL during a call, so the GUI thread can wait that long)."""
+        st = self._r.state
+        return {"longest_call_ms": st.longest_call_ms, "longest_call_cpu_ms": st.longest_call_cpu_ms}
 
     def set_night_mode(self, on: bool) -> None:
         on = bool(on)

@@ -259,13 +259,25 @@ def bench_scroll(pdf: Path, zoom: float | None, step_px: int) -> dict:
     tick.timeout.connect(lambda: ticks.append(time.perf_counter()))
     bar = v.verticalScrollBar()
     loop = QEventLoop()
-    steps = 0
+    steps = ready_steps = 0
+    settle: list[float] = []
+
+    def settled():
+        if v.visible_tiles_ready() or time.perf_counter() - settle[0] > 5.0:
+            settle.append(time.perf_counter())
+            waiter.stop()
+            QTimer.singleShot(300, loop.quit)  # a little more idle time in the measurement
+
+    waiter = QTimer(interval=2)
+    waiter.timeout.connect(settled)
 
     def step():
-        nonlocal steps
+        nonlocal steps, ready_steps
+        ready_steps += v.visible_tiles_ready()  # sharp content on screen when the next step comes
         if bar.value() >= bar.maximum():
             mover.stop()
-            QTimer.singleShot(300, loop.quit)  # let the last tiles arrive
+            settle.append(time.perf_counter())
+            waiter.start()  # until the last view is sharp
             return
         bar.setValue(min(bar.maximum(), bar.value() + step_px))
         steps += 1
@@ -283,6 +295,9 @@ def bench_scroll(pdf: Path, zoom: float | None, step_px: int) -> dict:
            "longest_gui_stall_ms": round(max(gaps), 1), "stall_p99_ms": round(percentile(gaps, 99), 1),
            "gaps_over_50ms": sum(g > 50 for g in gaps), "ticks": len(ticks),
            "longest_paint_ms": round(v.max_paint_ms, 1),
+           "steps_with_view_rendered_pct": round(100 * ready_steps / max(1, steps + 1), 1),
+           "end_to_view_rendered_ms": round((settle[1] - settle[0]) * 1000, 1),
+           "longest_render_call_ms": round(getattr(v, "render_stats", dict)().get("longest_call_ms", -1), 1),
            "cache_peak_mb": round(v.cache_peak_bytes() / 2**20, 1), "cache_cap_mb": round(v.cache_cap() / 2**20, 1),
            "target_stall_ms": 50, "target_cache_mb": 300}
     v.shutdown()
@@ -333,15 +348,37 @@ def raw_tile_calls(pdf: Path, scale: float) -> dict:
             "longest_tile_ms": round(longest_tile * 1000, 1)}
 
 
+def scroll_all_zooms(pdf: Path) -> dict:
+    """The scrolling stall at fit width, 200 %, 400 % and 800 % (a step every 16 ms: 120 px at fit
+    width, 600 px when zoomed), and the longest raw PyMuPDF tile call at 400 % for comparison."""
+    out = {"scroll_100_pages": bench_scroll(pdf, None, 120)}
+    for zoom in (2.0, 4.0, 8.0):
+        out[f"scroll_100_pages_zoom_{int(zoom * 100)}"] = bench_scroll(pdf, zoom, 600)
+    out["raw_pymupdf_longest_call_zoom_400"] = raw_tile_calls(pdf, 4.0 * 96 / 72)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="fewer runs")
     ap.add_argument("--papers", type=int, default=10_000)
+    ap.add_argument("--scroll-only", action="store_true",
+                    help="only the scrolling stall at fit width, 200 %%, 400 %% and 800 %% (a few minutes)")
     args = ap.parse_args()
     runs = 2 if args.quick else 5
     from PySide6.QtWidgets import QApplication
 
     data: dict = {}
+    if args.scroll_only:
+        app = QApplication.instance() or QApplication([sys.argv[0]])
+        with tempfile.TemporaryDirectory() as tmp:
+            pdf = make_100_pages(Path(tmp) / "hundred.pdf")
+            data["idle_event_loop_baseline"] = idle_baseline()
+            data.update(scroll_all_zooms(pdf))
+            data["idle_event_loop_baseline_after"] = idle_baseline()
+        del app
+        save("gui_scroll", data)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         os.environ.setdefault("READERAPP_CONFIG_DIR", str(tmp / "config"))
@@ -360,9 +397,7 @@ def main() -> None:
         data["first_page"] = bench_first_page(corpus_lib, runs)
         pdf = make_100_pages(tmp / "hundred.pdf")
         data["idle_event_loop_baseline"] = idle_baseline()
-        data["scroll_100_pages"] = bench_scroll(pdf, None, 120)
-        data["scroll_100_pages_zoom_400"] = bench_scroll(pdf, 4.0, 600)
-        data["raw_pymupdf_longest_call_zoom_400"] = raw_tile_calls(pdf, 4.0 * 96 / 72)
+        data.update(scroll_all_zooms(pdf))
         del app
         shutil.rmtree(tmp / "big", ignore_errors=True)
     save("gui", data)

@@ -426,6 +426,113 @@ def test_gui_thread_stall_while_scrolling(qtbot, view):
     assert worst < 250  # generous: the machine is shared; see the printed figure
 
 
+def test_tile_strips_match_a_whole_tile(monkeypatch):
+    """Tiles are rasterised in strips of short calls; the pixels must match one whole render
+    (no seams, same sharpness), here with the smallest strips, at 400 % and at an odd scale.
+    Only anti-aliasing rounding on vector figure edges may differ (max 23/255 measured)."""
+    import numpy as np
+
+    from readerapp.ui import render
+
+    monkeypatch.setattr(render, "CALL_BUDGET_S", 1e-9)  # every strip STRIP_MIN rows
+    state = render.RenderState()
+    with pymupdf.open(_need(DROPOUT)) as doc:
+        dl = doc[1].get_displaylist()
+        r = dl.rect
+        for s, (tx, ty) in ((4.0 * 96 / 72, (1, 2)), (1.37, (1, 1))):
+            key = (1, 1, render.scale_key(s), tx, ty, False)
+            state.wanted = frozenset([key])
+            pix = render.render_tile_pixmap(dl, s, tx, ty, state, key)
+            x0, y0 = tx * render.TILE, ty * render.TILE
+            x1, y1 = min(x0 + render.TILE, r.width * s), min(y0 + render.TILE, r.height * s)
+            whole = dl.get_pixmap(matrix=pymupdf.Matrix(s, s), alpha=False,
+                                  clip=pymupdf.Rect(x0 / s, y0 / s, x1 / s, y1 / s))
+            assert (pix.width, pix.height, pix.stride) == (whole.width, whole.height, whole.stride)
+            a = np.frombuffer(pix.samples, np.uint8).astype(int)
+            b = np.frombuffer(whole.samples, np.uint8).astype(int)
+            assert (a < 128).mean() > 0.01  # real content (text), not a blank tile
+            diff = np.abs(a - b)
+            assert diff.max() <= 40 and diff.mean() < 0.5, (s, diff.max(), diff.mean())
+    assert 0 < state.longest_call_ms < 1000  # each strip call is recorded
+    key = (1, 1, render.scale_key(2.0), 0, 0, False)
+    state.wanted = frozenset()  # scrolled away before it was done: dropped
+    with pymupdf.open(DROPOUT) as doc:
+        assert render.render_tile_pixmap(doc[1].get_displaylist(), 2.0, 0, 0, state, key) is None
+
+
+def _heavy_figure_pdf(path: Path, pages: int = 4, layers: int = 400) -> Path:
+    """Pages covered by hundreds of overlapping translucent fills (like a dense alpha-blended
+    plot): at 400 % one 512 px tile of such a page costs ~100 ms of rasterising, which
+    PyMuPDF does holding the GIL; only short strips keep the GUI thread responsive."""
+    import random
+
+    rnd = random.Random(3)
+    doc = pymupdf.open()
+    for _ in range(pages):
+        page = doc.new_page(width=612, height=792)
+        sh = page.new_shape()
+        for _ in range(layers):
+            x, y = rnd.uniform(0, 300), rnd.uniform(0, 400)
+            sh.draw_rect(pymupdf.Rect(x, y, x + 312, y + 392))
+            sh.finish(color=None, fill=(rnd.random(), rnd.random(), 0.5), fill_opacity=0.25)
+        sh.commit()
+    doc.save(str(path))
+    doc.close()
+    return path
+
+
+def _event_loop_gaps(qtbot, action, interval_ms: int = 1) -> list[float]:
+    """Gaps (ms) between ticks of a `interval_ms` QTimer while `action()` runs the event loop."""
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(interval_ms)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    try:
+        action()
+    finally:
+        timer.stop()
+    return [(b - a) * 1000 for a, b in zip(ticks, ticks[1:])]
+
+
+def test_no_gui_stall_scrolling_heavy_pages_at_400_percent(qtbot, view, tmp_path):
+    """Issue 3: no GUI-thread stall over 50 ms while scrolling, at any zoom. At 400 % on these
+    pages a whole tile is a ~100 ms GIL-holding call; the worker renders it in short strips."""
+    pdf = _heavy_figure_pdf(tmp_path / "heavy.pdf")
+    idle = _event_loop_gaps(qtbot, lambda: qtbot.wait(300))  # what the (shared) machine adds by itself
+    _open(qtbot, view, pdf)
+    view.set_zoom(4.0)
+    qtbot.waitUntil(view.visible_tiles_ready, timeout=20000)
+    vs = view.verticalScrollBar()
+    step = view.viewport().height() // 2
+
+    def scroll():
+        while vs.value() < vs.maximum():
+            vs.setValue(vs.value() + step)
+            qtbot.wait(16)  # ~60 Hz
+        qtbot.waitUntil(view.visible_tiles_ready, timeout=20000)
+
+    t0 = time.perf_counter()
+    gaps = _event_loop_gaps(qtbot, scroll)
+    worst, noise = max(gaps), max(idle)
+    stats = view.render_stats()
+    print(f"\nscrolled 4 heavy pages at 400 % in {time.perf_counter() - t0:.1f} s: longest GUI gap {worst:.0f} ms "
+          f"(idle machine {noise:.0f} ms), {sum(g > 50 for g in gaps)} over 50 ms; longest render call "
+          f"{stats['longest_call_ms']:.1f} ms ({stats['longest_call_cpu_ms']:.1f} ms CPU); "
+          f"max paint {view.max_paint_ms:.1f} ms")
+    # The view really shows the last page, rendered at 400 % (not white, not a placeholder).
+    img = view.viewport().grab().toImage()
+    assert img.pixelColor(img.width() // 2, img.height() // 2).name() not in ("#ffffff", "#8a8a8a")
+    # No single worker call holds the GIL for long (CPU time: not inflated by other load);
+    # one whole tile here costs ~100 ms (measured: 22-33 ms, the first strip that meets the
+    # densest part of a page).
+    assert stats["longest_call_cpu_ms"] < 60
+    # The event loop stays responsive even on these pathological pages, allowing what the
+    # (shared, 2-core) machine itself adds. Measured: 34-55 ms; 465-850 ms with whole-tile calls.
+    # (The 50 ms target on a real 100-page paper is checked by tests/benchmarks/bench_gui.py.)
+    assert worst < 100 + min(noise, 100), f"GUI stalled {worst:.0f} ms (idle machine {noise:.0f} ms)"
+
+
 _BROKEN_PYSIDE = PySide6.__version__ == "6.12.0" and sys.version_info < (3, 12)
 
 
