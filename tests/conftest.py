@@ -124,8 +124,12 @@ _IGNORED_TOPLEVEL = {"QTipLabel", "QShapedPixmapWidget", "QComboBoxPrivateContai
 def _running_qthreads() -> list:
     from PySide6.QtCore import QThread
 
-    return [o for o in gc.get_objects() if isinstance(o, QThread) and o.isRunning()
-            and o is not QThread.currentThread()]
+    import warnings
+
+    with warnings.catch_warnings():  # isinstance() on every object touches torch's deprecated attributes
+        warnings.simplefilter("ignore")
+        return [o for o in gc.get_objects() if isinstance(o, QThread) and o.isRunning()
+                and o is not QThread.currentThread()]
 
 
 @pytest.fixture
@@ -180,7 +184,7 @@ def _embedded_corpus_template(_corpus_library_template, tmp_path_factory, embedd
 
 
 @pytest.fixture
-def embedded_corpus_library(_embedded_corpus_template, tmp_path):
+def embedded_corpus_library(_embedded_corpus_template, _corpus_library_template, tmp_path):
     """The twelve corpus papers, imported and embedded (a private copy per test)."""
     from readerapp.core.library import Library
 

@@ -63,6 +63,8 @@ class MainWindow(QMainWindow):
         self._open_after_import = False
         self.import_summary: ImportSummaryDialog | None = None
         self._closing = False
+        self.search_panel = None
+        self.embedding = None
 
         self._bridge = _LibraryBridge(self)
         self._bridge.changed.connect(self._on_library_changed, Qt.ConnectionType.QueuedConnection)
@@ -266,6 +268,8 @@ class MainWindow(QMainWindow):
     def _on_library_changed(self, kind: str, _paper_id) -> None:
         if self._closing:
             return
+        if self.search_panel is not None and kind in ("sections", "tags"):
+            self.search_panel.reload_filters()
         if kind in ("sections", "tags", "deleted"):
             self._sidebar_dirty = True
         if kind in ("paper", "deleted", "tags", "sections", "text"):
@@ -486,6 +490,8 @@ class MainWindow(QMainWindow):
         tab = self.tabs.widget(index)
         self.setWindowTitle(f"{tab.title()} — readerapp" if isinstance(tab, ReaderTab) else "readerapp")
         has_view = isinstance(tab, ReaderTab) and tab.view is not None
+        if self.search_panel is not None:
+            self.search_panel.set_current_paper(tab.paper_id if isinstance(tab, ReaderTab) else None)
         self.act_back.setEnabled(has_view)
         self.act_forward.setEnabled(has_view)
 
@@ -572,6 +578,9 @@ class MainWindow(QMainWindow):
         if self._import is not None:
             self._import.cancel()
             self._import.wait()
+        if self.embedding is not None:
+            self.embedding.cancel()
+            self.embedding.wait()
         for tab in self.reader_tabs():
             tab.shutdown()
 
@@ -725,6 +734,44 @@ class MainWindow(QMainWindow):
         self.view_menu.insertAction(act, self.act_search)
         self.search_dock = dock
         return dock
+
+    def install_semantic_search(self, *, start_embedding: bool = True):
+        """The search pane (Ctrl+K: keyword, semantic and hybrid search) and the
+        background embedder, which embeds new and changed text a few seconds
+        after each change. Called after the window is shown: the model itself
+        loads only when the first semantic query or embedding needs it."""
+        from .embedding import EmbeddingController
+        from .search_panel import SearchPanel
+
+        self.search_panel = SearchPanel(self.library, self)
+        dock = self.attach_search_panel(self.search_panel)
+        dock.hide()
+        self.act_similar = self._action(self.tr("Papers &Like This"), self._show_similar, "Ctrl+Shift+K")
+        self.view_menu.insertAction(dock.toggleViewAction(), self.act_similar)
+        self.embedding = EmbeddingController(self.library, self)
+        self.embedding.progress.connect(self._embedding_progress)
+        self.embedding.finished.connect(lambda _stats: self.statusBar().clearMessage())
+        self.embedding.failed.connect(
+            lambda msg: self.statusBar().showMessage(self.tr("Semantic search: %1").replace("%1", msg), 10000))
+        if start_embedding:
+            self.embedding.set_auto_start(True)
+            QTimer.singleShot(5000, self.embedding.start)  # after start-up, not during it
+        return dock
+
+    def _embedding_progress(self, phase: str, done: int, total: int) -> None:
+        if total:
+            self.statusBar().showMessage(
+                self.tr("Preparing semantic search: %1 of %2").replace("%1", str(done)).replace("%2", str(total)))
+
+    def _show_similar(self) -> None:
+        tab = self.current_reader()
+        ids = [tab.paper_id] if tab is not None else self.table.selected_paper_ids()
+        if not ids or self.search_panel is None:
+            self.statusBar().showMessage(self.tr("Open or select a paper first"), 5000)
+            return
+        self.search_dock.show()
+        self.search_dock.raise_()
+        self.search_panel.show_similar(ids[0])
 
     # ================================================================== dialogs
     def show_error(self, message: str) -> None:

@@ -31,10 +31,6 @@ DEBOUNCE_MS = 300
 RESULT_LIMIT = 50
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("SearchPanel", text)
-
-
 class _Signals(QObject):
     result = Signal(int, str, object)  # (sequence, kind, payload)
 
@@ -131,25 +127,30 @@ class SearchPanel(QWidget):
         self._shown_kind = ""
 
         self.query = QLineEdit(self)
-        self.query.setPlaceholderText(tr("Search papers, notes and highlights — words or a description"))
+        self.query.setPlaceholderText(QCoreApplication.translate("SearchPanel", "Search papers, notes and highlights — words or a description"))
         self.query.setClearButtonEnabled(True)
         self.mode = QComboBox(self)
+        labels = {"hybrid": QCoreApplication.translate("SearchPanel", "Hybrid"),
+                  "keyword": QCoreApplication.translate("SearchPanel", "Keyword"),
+                  "semantic": QCoreApplication.translate("SearchPanel", "Semantic")}
         for key, label in self.MODES:
-            self.mode.addItem(tr(label), key)
-        self.mode.setToolTip(tr("Hybrid: words and meaning together; Keyword: exact words; "
+            self.mode.addItem(labels[key], key)
+        self.mode.setToolTip(QCoreApplication.translate("SearchPanel", "Hybrid: words and meaning together; Keyword: exact words; "
                                 "Semantic: by meaning"))
 
         self.section = QComboBox(self)
         self.tag = QComboBox(self)
         self.status_filter = QComboBox(self)
-        self.status_filter.addItem(tr("Any status"), None)
-        for key, label in (("to-read", "To read"), ("reading", "Reading"), ("read", "Read")):
-            self.status_filter.addItem(tr(label), key)
+        self.status_filter.addItem(QCoreApplication.translate("SearchPanel", "Any status"), None)
+        for key, label in (("to-read", QCoreApplication.translate("SearchPanel", "To read")),
+                           ("reading", QCoreApplication.translate("SearchPanel", "Reading")),
+                           ("read", QCoreApplication.translate("SearchPanel", "Read"))):
+            self.status_filter.addItem(label, key)
         self.year = QLineEdit(self)
-        self.year.setPlaceholderText(tr("Year"))
-        self.year.setToolTip(tr("Only papers of this year or range, e.g. 2017 or 2014-2016"))
+        self.year.setPlaceholderText(QCoreApplication.translate("SearchPanel", "Year"))
+        self.year.setToolTip(QCoreApplication.translate("SearchPanel", "Only papers of this year or range, e.g. 2017 or 2014-2016"))
         self.year.setMaximumWidth(110)
-        self.in_paper = QCheckBox(tr("In this paper"), self)
+        self.in_paper = QCheckBox(QCoreApplication.translate("SearchPanel", "In this paper"), self)
         self.in_paper.setEnabled(False)
         self.reload_filters()
 
@@ -230,8 +231,8 @@ class SearchPanel(QWidget):
                 walk(s.children, depth + 1)
 
         walk(self.library.sections(), 0)
-        fill(self.section, tr("Any section"), sections)
-        fill(self.tag, tr("Any tag"), [(f"{name} ({n})", name) for name, n in self.library.tags()])
+        fill(self.section, QCoreApplication.translate("SearchPanel", "Any section"), sections)
+        fill(self.tag, QCoreApplication.translate("SearchPanel", "Any tag"), [(f"{name} ({n})", name) for name, n in self.library.tags()])
 
     def show_similar(self, paper_id: int) -> None:
         """"More like this": the papers closest in meaning to this one."""
@@ -240,7 +241,7 @@ class SearchPanel(QWidget):
         seq = self._next_seq()
         title = self._title(paper_id)
         self._similar_title = title
-        self._set_message(tr("Papers like “%1”…").replace("%1", title))
+        self._set_message(QCoreApplication.translate("SearchPanel", "Papers like “%1”…").replace("%1", title))
         self._submit(lambda: similar_papers(self.library, paper_id, limit=20), seq, "similar")
 
     def search(self, quiet: bool = False) -> None:
@@ -250,7 +251,7 @@ class SearchPanel(QWidget):
         seq = self._next_seq()
         if not text.strip():
             self.results.clear()
-            self._set_message("" if quiet else tr("The query is empty: type some words to search for."))
+            self._set_message("" if quiet else QCoreApplication.translate("SearchPanel", "The query is empty: type some words to search for."))
             return
         mode = self.mode.currentData()
         opts = self._filters()
@@ -274,7 +275,7 @@ class SearchPanel(QWidget):
             if mode == "hybrid":
                 self._submit(run_keyword, seq, "keyword-first")
             self._pending_semantic = seq
-            self._set_message(tr("Loading the embedding model…"))
+            self._set_message(QCoreApplication.translate("SearchPanel", "Loading the embedding model…"))
             self._load_model()
             return
         self._submit_mode(seq, text, mode, opts)
@@ -354,7 +355,7 @@ class SearchPanel(QWidget):
             return  # the full results are already there
         self._show_hits(hits)
         if kind == "keyword-first":
-            self._set_message(tr("Keyword results; loading the embedding model for hybrid results…"))
+            self._set_message(QCoreApplication.translate("SearchPanel", "Keyword results; loading the embedding model for hybrid results…"))
         else:
             self._set_message(" ".join(n[0].upper() + n[1:] + ("" if n.endswith(".") else ".") for n in notes)
                               if notes else self._count_line(hits))
@@ -362,8 +363,8 @@ class SearchPanel(QWidget):
     def _count_line(self, hits) -> str:
         papers = len({h.paper_id for h in hits})
         if not hits:
-            return tr("No matches.")
-        return tr("%1 hit(s) in %2 paper(s)").replace("%1", str(len(hits))).replace("%2", str(papers))
+            return QCoreApplication.translate("SearchPanel", "No matches.")
+        return QCoreApplication.translate("SearchPanel", "%1 hit(s) in %2 paper(s)").replace("%1", str(len(hits))).replace("%2", str(papers))
 
     def _set_message(self, text: str) -> None:
         self.message.setText(text)
@@ -395,15 +396,15 @@ class SearchPanel(QWidget):
             child = QTreeWidgetItem(parent)
             page0 = h.page - 1 if h.page else -1
             child.setData(0, HIT_ROLE, (h.paper_id, page0, tuple(h.bbox) if h.bbox else None))
-            where = tr("p. %1").replace("%1", str(h.page)) if h.page else tr("title/notes")
+            where = QCoreApplication.translate("SearchPanel", "p. %1").replace("%1", str(h.page)) if h.page else QCoreApplication.translate("SearchPanel", "title/notes")
             child.setData(0, HTML_ROLE, f"<span style='color:#666'>{where}</span>&nbsp; {h.snippet}")
         for item in groups.values():
             item.setExpanded(True)
             item.setText(0, "")
         if similar:
             title = getattr(self, "_similar_title", "")
-            self._set_message(tr("%1 paper(s) like “%2”, closest first").replace("%1", str(len(groups)))
-                              .replace("%2", title) if groups else tr("No similar papers found."))
+            self._set_message(QCoreApplication.translate("SearchPanel", "%1 paper(s) like “%2”, closest first").replace("%1", str(len(groups)))
+                              .replace("%2", title) if groups else QCoreApplication.translate("SearchPanel", "No similar papers found."))
         self.results.doItemsLayout()
 
     def _activate(self, item: QTreeWidgetItem | None) -> None:

@@ -524,3 +524,32 @@ def test_settings_dialog_validates_and_saves(qtbot, tmp_path):
         from readerapp.core.settings import save_settings
 
         save_settings(Settings())
+
+
+@pytest.mark.semantic
+def test_search_pane_is_installed_and_opens_hits(qtbot, embedded_corpus_library, make_window):
+    from conftest import paper_id_for
+    from readerapp.ui.search_panel import HIT_ROLE
+
+    w = make_window(embedded_corpus_library)
+    w.install_semantic_search(start_embedding=False)
+    assert not w.search_dock.isVisible()
+    w.act_search.trigger()  # Ctrl+K
+    assert w.search_dock.isVisible() and w.act_search.shortcut().toString() == "Ctrl+K"
+    panel = w.search_panel
+    bn = paper_id_for(embedded_corpus_library, "ioffe-batch-norm.pdf")
+    panel.query.setText("normalizing the inputs of each layer over a mini-batch")
+    qtbot.keyClick(panel.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.results.topLevelItemCount() > 0, timeout=60_000)
+    panel.wait_idle()
+    top = panel.results.topLevelItem(0)
+    paper_id, page0, _bbox = top.child(0).data(0, HIT_ROLE)
+    assert paper_id == bn
+    panel.results.setCurrentItem(top.child(0))
+    qtbot.keyClick(panel.results, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.current_reader() is not None and w.current_reader().paper_id == bn, timeout=10_000)
+    assert w.current_reader().view.state()["page"] == page0  # the passage at the top of the view
+    w.act_similar.trigger()  # papers like the open one
+    qtbot.waitUntil(lambda: panel.results.topLevelItemCount() > 0
+                    and bn not in [panel.results.topLevelItem(i).data(0, HIT_ROLE)[0]
+                                   for i in range(panel.results.topLevelItemCount())], timeout=30_000)
