@@ -92,17 +92,22 @@ def _corpus_library_template(tmp_path_factory, corpus_dir) -> Path:
 def corpus_library(_corpus_library_template, tmp_path):
     """A library holding the twelve corpus papers (a private copy per test, with
     private copies of the PDFs, so a test may move or delete a paper's file)."""
+    lib = _private_copy(_corpus_library_template, _corpus_library_template, tmp_path / "corpuslib")
+    yield lib
+    lib.close()
+
+
+def _private_copy(library_template: Path, corpus_template: Path, folder: Path):
+    """Open a copy of `library_template` whose papers point at private copies of the corpus PDFs."""
     from readerapp.core.library import Library
 
-    folder = tmp_path / "corpuslib"
-    shutil.copytree(_corpus_library_template, folder)
-    pdfs = tmp_path / "corpus-pdfs"
-    shutil.copytree(_corpus_library_template.parent / "pdfs", pdfs)
+    shutil.copytree(library_template, folder)
+    pdfs = folder.parent / "corpus-pdfs"
+    shutil.copytree(corpus_template.parent / "pdfs", pdfs)
     lib = Library(folder)
     for row in lib.all_files():
         lib.relink_file(row["id"], str(pdfs / Path(row["path"]).name))
-    yield lib
-    lib.close()
+    return lib
 
 
 def paper_id_for(lib, filename: str) -> int:
@@ -186,14 +191,6 @@ def _embedded_corpus_template(_corpus_library_template, tmp_path_factory, embedd
 @pytest.fixture
 def embedded_corpus_library(_embedded_corpus_template, _corpus_library_template, tmp_path):
     """The twelve corpus papers, imported and embedded (a private copy per test)."""
-    from readerapp.core.library import Library
-
-    folder = tmp_path / "embeddedlib"
-    shutil.copytree(_embedded_corpus_template, folder)
-    pdfs = tmp_path / "corpus-pdfs"
-    shutil.copytree(_corpus_library_template.parent / "pdfs", pdfs)
-    lib = Library(folder)
-    for row in lib.all_files():
-        lib.relink_file(row["id"], str(pdfs / Path(row["path"]).name))
+    lib = _private_copy(_embedded_corpus_template, _corpus_library_template, tmp_path / "embeddedlib")
     yield lib
     lib.close()
