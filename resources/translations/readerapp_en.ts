@@ -5,16 +5,16 @@
     <name>ExportDialog</name>
     <message numerus="yes">
         <source>%n file(s) will change.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n file will change.</numerusform>
+            <numerusform>%n files will change.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Wrote %n file(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Wrote %n file.</numerusform>
+            <numerusform>Wrote %n files.</numerusform>
         </translation>
     </message>
 </context>

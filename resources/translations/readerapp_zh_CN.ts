@@ -5,130 +5,130 @@
     <name>ExportDialog</name>
     <message>
         <source>Table (paper | code | venue | summary | notes)</source>
-        <translation type="unfinished"></translation>
+        <translation>表格（论文 | 代码 | 会议/期刊 | 简介 | 备注）</translation>
     </message>
     <message>
         <source>Dated list</source>
-        <translation type="unfinished"></translation>
+        <translation>按日期列表</translation>
     </message>
     <message>
         <source>By venue</source>
-        <translation type="unfinished"></translation>
+        <translation>按会议/期刊</translation>
     </message>
     <message>
         <source>Digest</source>
-        <translation type="unfinished"></translation>
+        <translation>摘要汇总</translation>
     </message>
     <message>
         <source>Export paper list</source>
-        <translation type="unfinished"></translation>
+        <translation>导出论文列表</translation>
     </message>
     <message>
         <source>Check the sections to export; with none checked, all are exported</source>
-        <translation type="unfinished"></translation>
+        <translation>勾选要导出的分类；未勾选任何分类时导出全部</translation>
     </message>
     <message>
         <source>The list&apos;s name: the README markers &lt;!-- readerapp:begin NAME --&gt; … &lt;!-- readerapp:end NAME --&gt;, and the layout kept by an imported list</source>
-        <translation type="unfinished"></translation>
+        <translation>列表名称：即 README 中的标记 &lt;!-- readerapp:begin NAME --&gt; … &lt;!-- readerapp:end NAME --&gt;，以及导入列表时保留的版式</translation>
     </message>
     <message>
         <source>README.md to update between the markers (empty: preview only)</source>
-        <translation type="unfinished"></translation>
+        <translation>要在标记之间更新的 README.md（留空：仅预览）</translation>
     </message>
     <message>
         <source>Browse…</source>
-        <translation type="unfinished">浏览…</translation>
+        <translation>浏览…</translation>
     </message>
     <message>
         <source>Write note pages into</source>
-        <translation type="unfinished"></translation>
+        <translation>将笔记页面写入</translation>
     </message>
     <message>
         <source>Style:</source>
-        <translation type="unfinished"></translation>
+        <translation>样式：</translation>
     </message>
     <message>
         <source>Sections:</source>
-        <translation type="unfinished"></translation>
+        <translation>分类：</translation>
     </message>
     <message>
         <source>Language:</source>
-        <translation type="unfinished"></translation>
+        <translation>语言：</translation>
     </message>
     <message>
         <source>List name:</source>
-        <translation type="unfinished"></translation>
+        <translation>列表名称：</translation>
     </message>
     <message>
         <source>Target file:</source>
-        <translation type="unfinished"></translation>
+        <translation>目标文件：</translation>
     </message>
     <message>
         <source>Notes:</source>
-        <translation type="unfinished"></translation>
+        <translation>备注：</translation>
     </message>
     <message>
         <source>Preview</source>
-        <translation type="unfinished"></translation>
+        <translation>预览</translation>
     </message>
     <message>
         <source>Write</source>
-        <translation type="unfinished"></translation>
+        <translation>写入</translation>
     </message>
     <message>
         <source>Commit with git</source>
-        <translation type="unfinished"></translation>
+        <translation>用 git 提交</translation>
     </message>
     <message>
         <source>Update which file?</source>
-        <translation type="unfinished"></translation>
+        <translation>更新哪个文件？</translation>
     </message>
     <message>
         <source>Markdown (*.md *.markdown);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>Markdown (*.md *.markdown);;所有文件 (*)</translation>
     </message>
     <message>
         <source>Rendering…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在生成…</translation>
     </message>
     <message>
         <source>Changes to be written (unified diff)</source>
-        <translation type="unfinished"></translation>
+        <translation>将写入的更改（统一差异格式）</translation>
     </message>
     <message>
         <source>No changes: the file is up to date.</source>
-        <translation type="unfinished"></translation>
+        <translation>无更改：文件已是最新。</translation>
     </message>
     <message numerus="yes">
         <source>%n file(s) will change.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>将更改 %n 个文件。</numerusform>
         </translation>
     </message>
     <message>
         <source>Nothing to write.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有需要写入的内容。</translation>
     </message>
     <message>
         <source>Markdown</source>
-        <translation type="unfinished"></translation>
+        <translation>Markdown</translation>
     </message>
     <message>
         <source>Choose a target file to write the list into.</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择要写入列表的目标文件。</translation>
     </message>
     <message>
         <source>Writing…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在写入…</translation>
     </message>
     <message>
         <source>Nothing was written: </source>
-        <translation type="unfinished"></translation>
+        <translation>未写入任何内容：</translation>
     </message>
     <message numerus="yes">
         <source>Wrote %n file(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>已写入 %n 个文件。</numerusform>
         </translation>
     </message>
 </context>
@@ -136,81 +136,83 @@
     <name>HighlightList</name>
     <message>
         <source>No comment yet (double-click to add one)</source>
-        <translation type="unfinished"></translation>
+        <translation>暂无批注（双击添加）</translation>
     </message>
     <message>
         <source>Highlight</source>
-        <translation type="unfinished"></translation>
+        <translation>高亮</translation>
     </message>
     <message>
         <source>Underline</source>
-        <translation type="unfinished"></translation>
+        <translation>下划线</translation>
     </message>
     <message>
         <source>Area</source>
-        <translation type="unfinished"></translation>
+        <translation>区域</translation>
     </message>
     <message>
         <source>p. %1 · %2</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 页 · %2</translation>
     </message>
     <message>
         <source>Yellow</source>
-        <translation type="unfinished"></translation>
+        <translation>黄色</translation>
     </message>
     <message>
         <source>Red</source>
-        <translation type="unfinished"></translation>
+        <translation>红色</translation>
     </message>
     <message>
         <source>Green</source>
-        <translation type="unfinished"></translation>
+        <translation>绿色</translation>
     </message>
     <message>
         <source>Blue</source>
-        <translation type="unfinished"></translation>
+        <translation>蓝色</translation>
     </message>
     <message>
         <source>Purple</source>
-        <translation type="unfinished"></translation>
+        <translation>紫色</translation>
     </message>
     <message>
         <source>Go to highlight</source>
-        <translation type="unfinished"></translation>
+        <translation>跳转到高亮</translation>
     </message>
     <message>
         <source>Edit comment…</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑批注…</translation>
     </message>
     <message>
         <source>Colour</source>
-        <translation type="unfinished"></translation>
+        <translation>颜色</translation>
     </message>
     <message>
         <source>Send to Problem</source>
-        <translation type="unfinished"></translation>
+        <translation>发送到“问题”</translation>
     </message>
     <message>
         <source>Send to Method</source>
-        <translation type="unfinished"></translation>
+        <translation>发送到“方法”</translation>
     </message>
     <message>
         <source>Send to Results</source>
-        <translation type="unfinished"></translation>
+        <translation>发送到“结果”</translation>
     </message>
     <message>
         <source>Copy as Markdown quote</source>
-        <translation type="unfinished"></translation>
+        <translation>复制为 Markdown 引用</translation>
     </message>
     <message>
         <source>Delete highlight</source>
-        <translation type="unfinished"></translation>
+        <translation>删除高亮</translation>
     </message>
     <message>
         <source>No highlights yet.
 
 Select text in the page and press 1–5 for a colour or U to underline; use the area tool for figures and equations.</source>
-        <translation type="unfinished"></translation>
+        <translation>暂无高亮。
+
+在页面中选中文字后按 1–5 选择颜色，或按 U 添加下划线；图表和公式请使用区域工具。</translation>
     </message>
 </context>
 <context>
@@ -489,6 +491,22 @@ Select text in the page and press 1–5 for a colour or U to underline; use the 
         <translation>检索文献库(&amp;S)</translation>
     </message>
     <message>
+        <source>Papers &amp;Like This</source>
+        <translation>相似论文(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Semantic search: %1</source>
+        <translation>语义搜索：%1</translation>
+    </message>
+    <message>
+        <source>Preparing semantic search: %1 of %2</source>
+        <translation>正在准备语义搜索：%1/%2</translation>
+    </message>
+    <message>
+        <source>Open or select a paper first</source>
+        <translation>请先打开或选择一篇论文</translation>
+    </message>
+    <message>
         <source>Restart readerapp to use the new language or library folder.</source>
         <translation>重新启动 readerapp 后将使用新的语言或文献库文件夹。</translation>
     </message>
@@ -509,122 +527,122 @@ Select text in the page and press 1–5 for a colour or U to underline; use the 
     <name>MarkdownPreview</name>
     <message>
         <source>Preview (links and images are not loaded)</source>
-        <translation type="unfinished"></translation>
+        <translation>预览（不加载链接和图片）</translation>
     </message>
 </context>
 <context>
     <name>NoteEditor</name>
     <message>
         <source>One-line summary for paper lists</source>
-        <translation type="unfinished"></translation>
+        <translation>用于论文列表的一句话简介</translation>
     </message>
     <message>
         <source>e.g. ResNet, ImageNet</source>
-        <translation type="unfinished"></translation>
+        <translation>例如 ResNet, ImageNet</translation>
     </message>
     <message>
         <source>e.g. NeurIPS 2017</source>
-        <translation type="unfinished"></translation>
+        <translation>例如 NeurIPS 2017</translation>
     </message>
     <message>
         <source>https://github.com/…</source>
-        <translation type="unfinished"></translation>
+        <translation>https://github.com/…</translation>
     </message>
     <message>
         <source>Summary</source>
-        <translation type="unfinished"></translation>
+        <translation>简介</translation>
     </message>
     <message>
         <source>Model / dataset</source>
-        <translation type="unfinished"></translation>
+        <translation>模型/数据集</translation>
     </message>
     <message>
         <source>Venue</source>
-        <translation type="unfinished">会议/期刊</translation>
+        <translation>会议/期刊</translation>
     </message>
     <message>
         <source>Code</source>
-        <translation type="unfinished"></translation>
+        <translation>代码</translation>
     </message>
     <message>
         <source>comma-separated, e.g. vision, transformer</source>
-        <translation type="unfinished"></translation>
+        <translation>以逗号分隔，例如 vision, transformer</translation>
     </message>
     <message>
         <source>Tags</source>
-        <translation type="unfinished">标签</translation>
+        <translation>标签</translation>
     </message>
     <message>
         <source>To read</source>
-        <translation type="unfinished">待读</translation>
+        <translation>待读</translation>
     </message>
     <message>
         <source>Reading</source>
-        <translation type="unfinished">在读</translation>
+        <translation>在读</translation>
     </message>
     <message>
         <source>Read</source>
-        <translation type="unfinished">已读</translation>
+        <translation>已读</translation>
     </message>
     <message>
         <source>Status</source>
-        <translation type="unfinished">状态</translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Show Markdown preview</source>
-        <translation type="unfinished"></translation>
+        <translation>显示 Markdown 预览</translation>
     </message>
     <message>
         <source>Problem</source>
-        <translation type="unfinished"></translation>
+        <translation>问题</translation>
     </message>
     <message>
         <source>Method</source>
-        <translation type="unfinished"></translation>
+        <translation>方法</translation>
     </message>
     <message>
         <source>Results</source>
-        <translation type="unfinished"></translation>
+        <translation>结果</translation>
     </message>
     <message>
         <source>Notes</source>
-        <translation type="unfinished"></translation>
+        <translation>备注</translation>
     </message>
     <message>
         <source>What problem does the paper address? (Markdown)</source>
-        <translation type="unfinished"></translation>
+        <translation>论文要解决什么问题？（Markdown）</translation>
     </message>
     <message>
         <source>How do they solve it? (Markdown)</source>
-        <translation type="unfinished"></translation>
+        <translation>他们如何解决？（Markdown）</translation>
     </message>
     <message>
         <source>What did they find? (Markdown)</source>
-        <translation type="unfinished"></translation>
+        <translation>得到了什么结果？（Markdown）</translation>
     </message>
     <message>
         <source>Anything else: ideas, questions, related work (Markdown)</source>
-        <translation type="unfinished"></translation>
+        <translation>其他：想法、疑问、相关工作（Markdown）</translation>
     </message>
     <message>
         <source>Untitled</source>
-        <translation type="unfinished"></translation>
+        <translation>无标题</translation>
     </message>
     <message>
         <source>Editing…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在编辑…</translation>
     </message>
     <message>
         <source>Not saved: %1. Your text is kept here; saving again…</source>
-        <translation type="unfinished"></translation>
+        <translation>未保存：%1。您的文本仍保留在此处；正在重新保存…</translation>
     </message>
     <message>
         <source>Note not saved: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>笔记未保存：%1</translation>
     </message>
     <message>
         <source>All changes saved</source>
-        <translation type="unfinished"></translation>
+        <translation>所有更改已保存</translation>
     </message>
 </context>
 <context>
@@ -697,377 +715,478 @@ Select text in the page and press 1–5 for a colour or U to underline; use the 
     <name>ReaderTab</name>
     <message>
         <source>Outline</source>
-        <translation type="unfinished"></translation>
+        <translation>目录</translation>
     </message>
     <message>
         <source>Highlights</source>
-        <translation type="unfinished"></translation>
+        <translation>高亮</translation>
     </message>
     <message>
         <source>Note</source>
-        <translation type="unfinished"></translation>
+        <translation>笔记</translation>
     </message>
     <message>
         <source>Back</source>
-        <translation type="unfinished"></translation>
+        <translation>后退</translation>
     </message>
     <message>
         <source>Back (Alt+Left)</source>
-        <translation type="unfinished"></translation>
+        <translation>后退 (Alt+Left)</translation>
     </message>
     <message>
         <source>Forward</source>
-        <translation type="unfinished"></translation>
+        <translation>前进</translation>
     </message>
     <message>
         <source>Forward (Alt+Right)</source>
-        <translation type="unfinished"></translation>
+        <translation>前进 (Alt+Right)</translation>
     </message>
     <message>
         <source>Page number (Enter to go)</source>
-        <translation type="unfinished"></translation>
+        <translation>页码（按回车跳转）</translation>
     </message>
     <message>
         <source>Page number</source>
-        <translation type="unfinished"></translation>
+        <translation>页码</translation>
     </message>
     <message>
         <source>Zoom out (-)</source>
-        <translation type="unfinished"></translation>
+        <translation>缩小 (-)</translation>
     </message>
     <message>
         <source>Zoom</source>
-        <translation type="unfinished"></translation>
+        <translation>缩放</translation>
     </message>
     <message>
         <source>Zoom in (+)</source>
-        <translation type="unfinished"></translation>
+        <translation>放大 (+)</translation>
     </message>
     <message>
         <source>Fit width</source>
-        <translation type="unfinished"></translation>
+        <translation>适合宽度</translation>
     </message>
     <message>
         <source>Fit the page width to the window</source>
-        <translation type="unfinished"></translation>
+        <translation>使页面宽度适合窗口</translation>
     </message>
     <message>
         <source>Fit page</source>
-        <translation type="unfinished"></translation>
+        <translation>适合页面</translation>
     </message>
     <message>
         <source>Show whole pages</source>
-        <translation type="unfinished"></translation>
+        <translation>显示整页</translation>
     </message>
     <message>
         <source>Highlight the selection in %1 (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>用%1高亮所选内容 (%2)</translation>
     </message>
     <message>
         <source>Underline</source>
-        <translation type="unfinished"></translation>
+        <translation>下划线</translation>
     </message>
     <message>
         <source>Underline the selection (U)</source>
-        <translation type="unfinished"></translation>
+        <translation>为所选内容添加下划线 (U)</translation>
     </message>
     <message>
         <source>Area</source>
-        <translation type="unfinished"></translation>
+        <translation>区域</translation>
     </message>
     <message>
         <source>Area highlight: drag a rectangle around a figure or equation</source>
-        <translation type="unfinished"></translation>
+        <translation>区域高亮：围绕图表或公式拖出一个矩形</translation>
     </message>
     <message>
         <source>Night</source>
-        <translation type="unfinished"></translation>
+        <translation>夜间</translation>
     </message>
     <message>
         <source>Night mode: light text on a dark page</source>
-        <translation type="unfinished"></translation>
+        <translation>夜间模式：深色页面上的浅色文字</translation>
     </message>
     <message>
         <source>Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销</translation>
     </message>
     <message>
         <source>Redo</source>
-        <translation type="unfinished"></translation>
+        <translation>重做</translation>
     </message>
     <message>
         <source>Undo: %1 (Ctrl+Z)</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销：%1 (Ctrl+Z)</translation>
     </message>
     <message>
         <source>Redo: %1 (Ctrl+Shift+Z)</source>
-        <translation type="unfinished"></translation>
+        <translation>重做：%1 (Ctrl+Shift+Z)</translation>
     </message>
     <message>
         <source>Find in document (Ctrl+F)</source>
-        <translation type="unfinished"></translation>
+        <translation>在文档中查找 (Ctrl+F)</translation>
     </message>
     <message>
         <source>Find in document</source>
-        <translation type="unfinished"></translation>
+        <translation>在文档中查找</translation>
     </message>
     <message>
         <source>Previous hit (Shift+Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>上一个结果 (Shift+Enter)</translation>
     </message>
     <message>
         <source>Next hit (Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>下一个结果 (Enter)</translation>
     </message>
     <message>
         <source>Find</source>
-        <translation type="unfinished"></translation>
+        <translation>查找</translation>
     </message>
     <message>
         <source>Untitled</source>
-        <translation type="unfinished"></translation>
+        <translation>无标题</translation>
     </message>
     <message>
         <source>The file was moved or deleted: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>文件已被移动或删除：%1</translation>
     </message>
     <message>
         <source>Your highlights and notes are kept. Locate the file to read it again; if you pick another copy of the paper, the highlights are moved onto it.</source>
-        <translation type="unfinished"></translation>
+        <translation>您的高亮和笔记均已保留。找到该文件即可继续阅读；如果选择该论文的另一份副本，高亮会转移到新文件上。</translation>
     </message>
     <message>
         <source>Locate…</source>
-        <translation type="unfinished"></translation>
+        <translation>定位…</translation>
     </message>
     <message>
         <source>Wrong password</source>
-        <translation type="unfinished"></translation>
+        <translation>密码错误</translation>
     </message>
     <message>
         <source>This PDF is password-protected</source>
-        <translation type="unfinished"></translation>
+        <translation>此 PDF 受密码保护</translation>
     </message>
     <message>
         <source>Enter password…</source>
-        <translation type="unfinished"></translation>
+        <translation>输入密码…</translation>
     </message>
     <message>
         <source>This PDF cannot be opened</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开此 PDF</translation>
     </message>
     <message>
         <source>Try again</source>
-        <translation type="unfinished"></translation>
+        <translation>重试</translation>
     </message>
     <message>
         <source>Choose another file…</source>
-        <translation type="unfinished"></translation>
+        <translation>选择其他文件…</translation>
     </message>
     <message>
         <source>Opening %1</source>
-        <translation type="unfinished"></translation>
+        <translation>正在打开 %1</translation>
     </message>
     <message>
         <source>Jumped to page %1 (Alt+Left to go back)</source>
-        <translation type="unfinished"></translation>
+        <translation>已跳转到第 %1 页（按 Alt+Left 返回）</translation>
     </message>
     <message>
         <source>arXiv</source>
-        <translation type="unfinished"></translation>
+        <translation>arXiv</translation>
     </message>
     <message>
         <source>DOI</source>
-        <translation type="unfinished"></translation>
+        <translation>DOI</translation>
     </message>
     <message>
         <source>URL</source>
-        <translation type="unfinished"></translation>
+        <translation>URL</translation>
     </message>
     <message>
         <source>Code</source>
-        <translation type="unfinished"></translation>
+        <translation>代码</translation>
     </message>
     <message>
         <source>This entry has no PDF yet (it came from a paper list). Its note and fields are on the right; attach the PDF to read and highlight it here.</source>
-        <translation type="unfinished"></translation>
+        <translation>此条目还没有 PDF（来自论文列表）。其笔记和字段显示在右侧；附加 PDF 后即可在此阅读和高亮。</translation>
     </message>
     <message>
         <source>Attach PDF…</source>
-        <translation type="unfinished"></translation>
+        <translation>附加 PDF…</translation>
     </message>
     <message>
         <source>This paper was deleted from the library</source>
-        <translation type="unfinished"></translation>
+        <translation>此论文已从文献库中删除</translation>
     </message>
     <message>
         <source>Password</source>
-        <translation type="unfinished"></translation>
+        <translation>密码</translation>
     </message>
     <message>
         <source>Password for %1:</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的密码：</translation>
     </message>
     <message>
         <source>Locate the PDF</source>
-        <translation type="unfinished"></translation>
+        <translation>定位 PDF</translation>
     </message>
     <message>
         <source>PDF files (*.pdf)</source>
-        <translation type="unfinished">PDF 文件 (*.pdf)</translation>
+        <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
         <source>Attach a PDF</source>
-        <translation type="unfinished"></translation>
+        <translation>附加 PDF</translation>
     </message>
     <message>
         <source>Checking %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在检查 %1…</translation>
     </message>
     <message>
         <source>Another file</source>
-        <translation type="unfinished"></translation>
+        <translation>其他文件</translation>
     </message>
     <message>
         <source>%1 is not the file that was imported (its contents differ).
 
 Attach it as this paper&apos;s new file? Highlights are moved onto it by their quoted text; those that cannot be found stay where they were.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 不是当初导入的文件（内容不同）。
+
+要将其附加为此论文的新文件吗？高亮会按引用文本转移到新文件上；找不到的高亮保持原位。</translation>
     </message>
     <message>
         <source>Attaching %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在附加 %1…</translation>
     </message>
     <message>
         <source>Reading its text and moving your highlights onto it.</source>
-        <translation type="unfinished"></translation>
+        <translation>正在读取其文本并转移您的高亮。</translation>
     </message>
     <message>
         <source>Found the file: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已找到文件：%1</translation>
     </message>
     <message>
         <source>Attached %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已附加 %1</translation>
     </message>
     <message>
         <source> (%1 highlight(s) could not be found in it and stay where they were)</source>
-        <translation type="unfinished"></translation>
+        <translation>（有 %1 处高亮未能在其中找到，保持原位）</translation>
     </message>
     <message>
         <source>Nothing to go back to</source>
-        <translation type="unfinished"></translation>
+        <translation>没有可返回的位置</translation>
     </message>
     <message>
         <source>There is no page %1 (1–%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>没有第 %1 页（1–%2）</translation>
     </message>
     <message>
         <source>%1 (p. %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（第 %2 页）</translation>
     </message>
     <message>
         <source>This PDF has no table of contents.</source>
-        <translation type="unfinished"></translation>
+        <translation>此 PDF 没有目录。</translation>
     </message>
     <message>
         <source>Not found: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>未找到：%1</translation>
     </message>
     <message>
         <source>No hits</source>
-        <translation type="unfinished"></translation>
+        <translation>无结果</translation>
     </message>
     <message>
         <source>Drag a rectangle around a figure or equation to highlight it</source>
-        <translation type="unfinished"></translation>
+        <translation>围绕图表或公式拖出一个矩形以高亮</translation>
     </message>
     <message>
         <source>Select some text first (or use the area tool for a figure)</source>
-        <translation type="unfinished"></translation>
+        <translation>请先选中文字（图表请使用区域工具）</translation>
     </message>
     <message>
         <source>Highlight</source>
-        <translation type="unfinished"></translation>
+        <translation>高亮</translation>
     </message>
     <message>
         <source>Area highlight</source>
-        <translation type="unfinished"></translation>
+        <translation>区域高亮</translation>
     </message>
     <message>
         <source>Highlight not saved: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>高亮未保存：%1</translation>
     </message>
     <message>
         <source>%1 on page %2 saved (Ctrl+Z to undo)</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %2 页的%1已保存（按 Ctrl+Z 撤销）</translation>
     </message>
     <message>
         <source>Delete highlight</source>
-        <translation type="unfinished"></translation>
+        <translation>删除高亮</translation>
     </message>
     <message>
         <source>Highlight deleted (Ctrl+Z to undo)</source>
-        <translation type="unfinished"></translation>
+        <translation>高亮已删除（按 Ctrl+Z 撤销）</translation>
     </message>
     <message>
         <source>Edit comment</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑批注</translation>
     </message>
     <message>
         <source>Change colour</source>
-        <translation type="unfinished"></translation>
+        <translation>更改颜色</translation>
     </message>
     <message>
         <source>Comment</source>
-        <translation type="unfinished"></translation>
+        <translation>批注</translation>
     </message>
     <message>
         <source>Comment on the highlight on page %1:</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 页高亮的批注：</translation>
     </message>
     <message>
         <source>Problem</source>
-        <translation type="unfinished"></translation>
+        <translation>问题</translation>
     </message>
     <message>
         <source>Method</source>
-        <translation type="unfinished"></translation>
+        <translation>方法</translation>
     </message>
     <message>
         <source>Results</source>
-        <translation type="unfinished"></translation>
+        <translation>结果</translation>
     </message>
     <message>
         <source>Notes</source>
-        <translation type="unfinished"></translation>
+        <translation>备注</translation>
     </message>
     <message>
         <source>Quote added to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已将引用添加到%1</translation>
     </message>
     <message>
         <source>Highlight on page %1</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 页的高亮</translation>
     </message>
     <message>
         <source> — Delete to remove, right-click the list for more</source>
-        <translation type="unfinished"></translation>
+        <translation> — 按 Delete 删除，右键单击列表查看更多操作</translation>
     </message>
     <message>
         <source>Highlight in %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1中的高亮</translation>
     </message>
     <message>
         <source>Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>复制</translation>
     </message>
     <message>
         <source>Highlights (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>高亮 (%1)</translation>
     </message>
     <message>
         <source>The note could not be saved; your text was written to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>笔记无法保存；您的文本已写入 %1</translation>
+    </message>
+</context>
+<context>
+    <name>SearchPanel</name>
+    <message>
+        <source>Search papers, notes and highlights — words or a description</source>
+        <translation>搜索论文、笔记和高亮 — 输入词语或描述</translation>
+    </message>
+    <message>
+        <source>Hybrid</source>
+        <translation>混合</translation>
+    </message>
+    <message>
+        <source>Keyword</source>
+        <translation>关键词</translation>
+    </message>
+    <message>
+        <source>Semantic</source>
+        <translation>语义</translation>
+    </message>
+    <message>
+        <source>Hybrid: words and meaning together; Keyword: exact words; Semantic: by meaning</source>
+        <translation>混合：同时匹配词语和语义；关键词：精确匹配词语；语义：按含义匹配</translation>
+    </message>
+    <message>
+        <source>Any status</source>
+        <translation>任意状态</translation>
+    </message>
+    <message>
+        <source>To read</source>
+        <translation>待读</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>在读</translation>
+    </message>
+    <message>
+        <source>Read</source>
+        <translation>已读</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年份</translation>
+    </message>
+    <message>
+        <source>Only papers of this year or range, e.g. 2017 or 2014-2016</source>
+        <translation>仅限该年份或年份范围的论文，例如 2017 或 2014-2016</translation>
+    </message>
+    <message>
+        <source>In this paper</source>
+        <translation>在本论文中</translation>
+    </message>
+    <message>
+        <source>Any section</source>
+        <translation>任意分类</translation>
+    </message>
+    <message>
+        <source>Any tag</source>
+        <translation>任意标签</translation>
+    </message>
+    <message>
+        <source>Papers like “%1”…</source>
+        <translation>与“%1”相似的论文…</translation>
+    </message>
+    <message>
+        <source>The query is empty: type some words to search for.</source>
+        <translation>查询为空：请输入要搜索的词语。</translation>
+    </message>
+    <message>
+        <source>Loading the embedding model…</source>
+        <translation>正在加载向量化模型…</translation>
+    </message>
+    <message>
+        <source>Keyword results; loading the embedding model for hybrid results…</source>
+        <translation>关键词结果；正在加载向量化模型以获取混合结果…</translation>
+    </message>
+    <message>
+        <source>No matches.</source>
+        <translation>无匹配结果。</translation>
+    </message>
+    <message>
+        <source>%1 hit(s) in %2 paper(s)</source>
+        <translation>在 %2 篇论文中找到 %1 处结果</translation>
+    </message>
+    <message>
+        <source>p. %1</source>
+        <translation>第 %1 页</translation>
+    </message>
+    <message>
+        <source>title/notes</source>
+        <translation>标题/笔记</translation>
+    </message>
+    <message>
+        <source>%1 paper(s) like “%2”, closest first</source>
+        <translation>%1 篇与“%2”相似的论文，按相似度排序</translation>
+    </message>
+    <message>
+        <source>No similar papers found.</source>
+        <translation>未找到相似论文。</translation>
     </message>
 </context>
 <context>

@@ -472,6 +472,34 @@ def test_committed_qm_is_compiled_from_the_ts(tmp_path, lang):
     assert 'type="unfinished"' not in text and "<translation></translation>" not in text
 
 
+@pytest.mark.parametrize("lang,forms", [("zh_CN", 1), ("en", 2)])
+def test_every_translation_message_is_finished(lang, forms):
+    import re
+    import xml.etree.ElementTree as ET
+
+    ts = REPO / "resources" / "translations" / f"readerapp_{lang}.ts"
+    bad = []
+    messages = list(ET.parse(ts).getroot().iter("message"))
+    assert messages
+    for m in messages:
+        src = m.findtext("source") or ""
+        tr = m.find("translation")
+        if tr is None or tr.get("type") in ("unfinished", "vanished", "obsolete"):
+            if tr is None or tr.get("type") == "unfinished":
+                bad.append(src)
+            continue
+        if m.get("numerus") == "yes":
+            texts = [f.text or "" for f in tr.findall("numerusform")]
+            if len(texts) != forms or not all(t.strip() and "%n" in t for t in texts):
+                bad.append(src)
+        elif lang != "en":
+            text = tr.text or ""
+            # Same placeholders as the source, each translated string non-empty.
+            if not text.strip() or sorted(re.findall(r"%\d", text)) != sorted(re.findall(r"%\d", src)):
+                bad.append(src)
+    assert not bad, f"{len(bad)} unfinished or broken message(s) in {ts.name}: {bad[:5]}"
+
+
 # ---------------------------------------------------------------------------- settings
 def test_settings_dialog_validates_and_saves(qtbot, tmp_path):
     from readerapp.ui.settings_dialog import SettingsDialog
