@@ -755,8 +755,12 @@ class MainWindow(QMainWindow):
             lambda msg: self.statusBar().showMessage(self.tr("Semantic search: %1").replace("%1", msg), 10000))
         if start_embedding:
             self.embedding.set_auto_start(True)
-            QTimer.singleShot(5000, self.embedding.start)  # after start-up, not during it
+            QTimer.singleShot(5000, self, self._start_embedding)  # after start-up, not during it
         return dock
+
+    def _start_embedding(self) -> None:
+        if not self._closing and self.embedding is not None:
+            self.embedding.start()
 
     def _embedding_progress(self, phase: str, done: int, total: int) -> None:
         if total:
