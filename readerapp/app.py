@@ -23,7 +23,6 @@ log = logging.getLogger(__name__)
 # Called right after the main window is shown (benchmarks, tests). Keep it a
 # module attribute: callers replace it before calling main().
 AFTER_SHOW_HOOK = None
-NO_EMBED_ENV = "READERAPP_NO_BACKGROUND_EMBEDDING"  # "1": no automatic embedding (tests, benchmarks)
 # Tests and the smoke check: quit this many ms after the window is shown.
 EXIT_AFTER_SHOW_ENV = "READERAPP_EXIT_AFTER_SHOW_MS"
 
@@ -118,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def after_show():
         window.restore_session()
-        window.install_semantic_search(start_embedding=os.environ.get(NO_EMBED_ENV) != "1")
+        window.install_semantic_search()
         for target in [*args.open, *args.targets]:
             if target.isdigit():
                 if int(target) in set(library.all_paper_ids()):

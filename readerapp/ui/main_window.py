@@ -729,8 +729,8 @@ class MainWindow(QMainWindow):
         act = dock.toggleViewAction()
         act.setText(self.tr("Searc&h Pane"))
         self.view_menu.insertAction(self.act_night, act)
-        self.act_search = self._action(self.tr("&Search Library"), lambda: (dock.show(), dock.raise_(),
-                                                                          panel.focus_query()), "Ctrl+K")
+        self.act_search = self._action(self.tr("&Search Library"),
+                                       lambda: (self._show_search_dock(), panel.focus_query()), "Ctrl+K")
         self.view_menu.insertAction(act, self.act_search)
         self.search_dock = dock
         return dock
@@ -770,12 +770,15 @@ class MainWindow(QMainWindow):
     def _show_similar(self) -> None:
         tab = self.current_reader()
         ids = [tab.paper_id] if tab is not None else self.table.selected_paper_ids()
-        if not ids or self.search_panel is None:
+        if not ids:
             self.statusBar().showMessage(self.tr("Open or select a paper first"), 5000)
             return
+        self._show_search_dock()
+        self.search_panel.show_similar(ids[0])
+
+    def _show_search_dock(self) -> None:
         self.search_dock.show()
         self.search_dock.raise_()
-        self.search_panel.show_similar(ids[0])
 
     # ================================================================== dialogs
     def show_error(self, message: str) -> None:
