@@ -68,10 +68,12 @@ def normalize(text: str) -> str:
         if line.startswith("|"):
             line = normalize_table_row(line)
         lines.append(line)
+    following = [""] * len(lines)  # the next non-blank line after each line
+    for i in range(len(lines) - 2, -1, -1):
+        following[i] = lines[i + 1] or following[i + 1]
     out: list[str] = []
-    for i, line in enumerate(lines):
+    for line, nxt in zip(lines, following):
         if not line:
-            nxt = next((n for n in lines[i + 1:] if n), "")
             if (not out or out[-1] == "" or not nxt or _self_delimiting(out[-1]) or _self_delimiting(nxt)
                     or _LIST_ITEM.match(nxt)):
                 continue
