@@ -119,9 +119,12 @@ def open_library(args, *, auto_backup: bool = True):
 
     lib = Library(resolve_library_dir(args.library))
     if auto_backup:
-        from readerapp.core.backup import maybe_backup
+        from readerapp.core.backup import library_problem, maybe_backup
 
-        maybe_backup(lib)
+        if maybe_backup(lib) is None:
+            problem = library_problem(lib.folder)
+            if problem:  # a damaged library: said once per command, on one line
+                print(f"readerapp: warning: {problem}", file=sys.stderr)
     return lib
 
 

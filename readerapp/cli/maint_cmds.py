@@ -34,18 +34,19 @@ def register(sub) -> None:
 
 def cmd_backup(args) -> int:
     from readerapp.core.backup import list_backups, make_backup
+    from readerapp.core.paths import resolve_library_dir
 
+    if args.list:  # works without opening the library (it may be the damaged thing)
+        backups = list_backups(resolve_library_dir(args.library).expanduser())
+        if args.json:
+            print_json([b.to_json() for b in backups])
+        else:
+            for b in backups:
+                print(f"{b.created:%Y-%m-%d %H:%M:%S}  {b.size / 1024:8.0f} KiB  {b.reason:14}  {b.path}")
+            if not backups:
+                print("no backups yet", file=sys.stderr)
+        return EXIT_OK
     with open_library(args, auto_backup=False) as lib:
-        if args.list:
-            backups = list_backups(lib.folder)
-            if args.json:
-                print_json([b.to_json() for b in backups])
-            else:
-                for b in backups:
-                    print(f"{b.created:%Y-%m-%d %H:%M:%S}  {b.size / 1024:8.0f} KiB  {b.reason:14}  {b.path}")
-                if not backups:
-                    print("no backups yet", file=sys.stderr)
-            return EXIT_OK
         info = make_backup(lib)
     if args.json:
         print_json(info.to_json())

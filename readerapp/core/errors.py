@@ -23,3 +23,7 @@ class NotFound(ReaderError):
 
 class InvalidValue(ReaderError):
     pass
+
+
+class LibraryDamaged(LibraryError):
+    """The user library file is damaged, empty or missing: nothing is written, backups are kept."""

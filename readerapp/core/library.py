@@ -50,22 +50,12 @@ LOCK_FILE = ".readerapp.lock"
 def _hold_shared_lock(path: Path):
     """Every open Library holds a shared lock on the folder's lock file, so that
     restore (which needs the library to itself) can tell whether it is in use.
-    Several readerapp processes may share a library; SQLite keeps their writes safe."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks; restore then relies on SQLite alone
-        return None
-    try:
-        fh = open(path, "a+")
-    except OSError:
-        return None
-    try:
-        # blocks only while a restore holds the exclusive lock (seconds)
-        fcntl.flock(fh, fcntl.LOCK_SH)
-        return fh
-    except OSError:
-        fh.close()
-        return None
+    Several readerapp processes may share a library; SQLite keeps their writes safe.
+    Waits a few seconds at most for an exclusive holder (a restore), then raises
+    LibraryLocked naming its pid (see core.locking)."""
+    from readerapp.core import locking
+
+    return locking.acquire(path, exclusive=False)
 
 
 def now_iso() -> str:
@@ -95,10 +85,19 @@ class Library:
         self.lock = threading.RLock()
         self._listeners: list[ChangeListener] = []
         self._lock_file = _hold_shared_lock(self.folder / LOCK_FILE)
+        try:
+            from readerapp.core.recovery import check_before_open
+
+            check_before_open(self.folder)  # never turn a lost library into a new empty one
+        except BaseException:
+            if self._lock_file is not None:
+                self._lock_file.close()
+            raise
         self.lib_path = self.folder / db.LIBRARY_FILE
         self.idx_path = self.folder / db.INDEX_FILE
         self._readers: list[sqlite3.Connection] = []
         opened: list[sqlite3.Connection] = []
+        library_ready = False
         try:
             self.conn = db.connect(self.lib_path, synchronous="FULL")
             opened.append(self.conn)
@@ -108,6 +107,7 @@ class Library:
                 label=f"library {self.lib_path}",
                 before_upgrade=(self._backup_before_upgrade if backup_on_upgrade else None),
             )
+            library_ready = True
             self.idx = db.connect(self.idx_path, synchronous="NORMAL")
             opened.append(self.idx)
             db.migrate(self.idx, "index", label=f"index {self.idx_path}")
@@ -120,6 +120,10 @@ class Library:
                 if _disk_full(self.folder):  # SQLite says "disk I/O error" when it cannot create the -shm file
                     raise LibraryError(f"the disk holding {self.folder} is full: readerapp cannot open the library "
                                        "(nothing was changed); free some space and try again") from exc
+                if not library_ready:  # the user library itself, not the derived index
+                    from readerapp.core.recovery import open_failure
+
+                    raise open_failure(self.folder, exc) from exc
                 raise LibraryError(f"cannot open library {self.folder}: {exc}") from exc
             raise
         self.closed = False
