@@ -64,6 +64,10 @@ def _start_maintenance(library) -> threading.Thread:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _parse(argv)
+    from readerapp.cli import logging_configured, setup_logging
+
+    if not logging_configured():  # `readerapp-gui` (the desktop entry) logs to the same file as the CLI
+        setup_logging(False)
 
     from PySide6.QtCore import QCoreApplication, Qt, QTimer
     from PySide6.QtGui import QIcon
@@ -98,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     from readerapp.core.library import Library
 
     folder = resolve_library_dir(args.library)
+    log.info("readerapp %s window starting on the library %s", __version__, folder)
     try:
         library = Library(folder)
     except (LibraryError, ReaderError) as exc:

@@ -25,6 +25,31 @@ def command_modules() -> list[str]:
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+MAX_ID = 2**63 - 1  # SQLite's largest integer
+
+
+def paper_id(text: str) -> int:
+    """argparse type for ids: a whole number SQLite can hold, else one usage line."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 0 < value <= MAX_ID:
+        raise argparse.ArgumentTypeError(f"no paper can have the id {text.strip()[:40]} (ids are 1 to {MAX_ID})")
+    return value
+
+
+def _undecodable_argument(argv: list[str]) -> str | None:
+    """The first argument that is not valid text in the locale's encoding (bytes
+    that Python keeps as lone surrogates), shown with those bytes escaped."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            return os.fsencode(arg).decode("utf-8", errors="backslashreplace")
+    return None
+
+
 class Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, exit 2, as argparse does, without the usage dump
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n(see '{self.prog} --help')\n")
@@ -41,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     for name in command_modules():
         importlib.import_module(name).register(sub)
     return parser
+
+
+def logging_configured() -> bool:
+    """Whether setup_logging already installed readerapp's log file handler in this process."""
+    return any(getattr(h, "_readerapp", False) for h in logging.getLogger().handlers)
 
 
 def setup_logging(debug: bool) -> None:
@@ -72,7 +102,24 @@ def setup_logging(debug: bool) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from readerapp.cli.output import SafeStream, clean
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    bad = _undecodable_argument(argv)
+    if bad is not None:
+        print(f"readerapp: error: the argument {clean(bad)!r} is not valid UTF-8 text "
+              "(rename the file or pass the text in UTF-8)", file=sys.stderr)
+        return EXIT_USAGE
     parser = build_parser()
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(saved[0]), SafeStream(saved[1], keep_carriage_return=True)
+    try:
+        return _main(parser, argv)
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _main(parser, argv: list[str]) -> int:
     args = parser.parse_args(argv)
     setup_logging(args.debug)
     if not args.command:
@@ -100,10 +147,14 @@ def main(argv: list[str] | None = None) -> int:
             pass
         return EXIT_OK
     except OSError as exc:
-        print(f"readerapp: error: {exc.strerror or exc}{': ' + exc.filename if exc.filename else ''}",
+        print(f"readerapp: error: {exc.strerror or exc}{': ' + str(exc.filename) if exc.filename else ''}",
               file=sys.stderr)
         logging.getLogger(__name__).debug("OS error", exc_info=True)
         return EXIT_FAILED
+    except OverflowError as exc:  # a number too large for SQLite that got past the argument checks
+        logging.getLogger(__name__).debug("overflow", exc_info=True)
+        print(f"readerapp: error: a number is out of range ({exc})", file=sys.stderr)
+        return EXIT_USAGE
     except Exception as exc:  # last resort: one line for the user, the traceback in the log
         logging.getLogger(__name__).exception("unexpected error")
         print(f"readerapp: unexpected error: {type(exc).__name__}: {exc} (details in the log)", file=sys.stderr)
@@ -131,5 +182,6 @@ def open_library(args, *, auto_backup: bool = True):
 def print_json(data) -> None:
     import json
 
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    from readerapp.cli.output import escape_json
+
+    sys.stdout.write(escape_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")

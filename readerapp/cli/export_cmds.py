@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from readerapp.cli import EXIT_FAILED, EXIT_OK, open_library, print_json
+from readerapp.cli import EXIT_FAILED, EXIT_OK, open_library, paper_id, print_json
 
 
 def register(sub) -> None:
@@ -29,7 +29,7 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("bibtex", help="BibTeX of papers (by id), a section, or the whole library")
-    p.add_argument("ids", nargs="*", type=int)
+    p.add_argument("ids", nargs="*", type=paper_id)
     p.add_argument("--section", action="append", metavar="SECTION",
                    help="only this section ('Parent' or 'Parent/Child'); repeat for several")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
@@ -47,7 +47,7 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_import_list)
 
     p = sub.add_parser("export-pdf", help="a copy of a paper's PDF with its highlights and comments as annotations")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=paper_id)
     p.add_argument("out", metavar="OUT.pdf")
     p.set_defaults(func=cmd_export_pdf)
 

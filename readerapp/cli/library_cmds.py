@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sys
 
-from readerapp.cli import EXIT_FAILED, EXIT_OK, open_library, print_json
+from readerapp.cli import EXIT_FAILED, EXIT_OK, open_library, paper_id, print_json
 
 
 def register(sub) -> None:
@@ -33,7 +33,7 @@ def register(sub) -> None:
     p.add_argument("--tag", help="only papers with this tag")
     p.add_argument("--year", help="only papers of this year or range (2014-2016)")
     p.add_argument("--status", choices=("to-read", "reading", "read"))
-    p.add_argument("--paper", type=int, help="only inside this paper")
+    p.add_argument("--paper", type=paper_id, help="only inside this paper")
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("list", help="list papers")
@@ -44,7 +44,7 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("show", help="show one paper with its note, highlights and links")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=paper_id)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_show)
 
@@ -53,7 +53,7 @@ def register(sub) -> None:
                                    "code_url, model_name, summary, status (to-read|reading|read), date_read, "
                                    "note.problem, note.method, note.results, note.notes, tags (comma list), "
                                    "section ('Parent/Child'). Use '-' as VALUE to read it from standard input.")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=paper_id)
     p.add_argument("field")
     p.add_argument("value")
     p.set_defaults(func=cmd_set)
@@ -63,7 +63,7 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_open)
 
     p = sub.add_parser("reindex", help="rebuild page text and the full-text index from the PDFs")
-    p.add_argument("ids", nargs="*", type=int, help="only these papers (default: all)")
+    p.add_argument("ids", nargs="*", type=paper_id, help="only these papers (default: all)")
     p.add_argument("--metadata", action="store_true",
                    help="also re-extract metadata (fields you corrected are kept)")
     p.add_argument("--missing", action="store_true",
@@ -221,7 +221,10 @@ def cmd_show(args) -> int:
 
 
 def cmd_set(args) -> int:
+    from readerapp.core.fieldcheck import check_paper_value
+
     value = sys.stdin.read() if args.value == "-" else args.value
+    value = check_paper_value(args.field, value)
     with open_library(args) as lib:
         lib.set_field(args.id, args.field, value)
     return EXIT_OK

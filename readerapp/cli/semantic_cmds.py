@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from readerapp.cli import EXIT_FAILED, EXIT_OK, open_library, print_json
+from readerapp.cli import EXIT_FAILED, EXIT_OK, open_library, paper_id, print_json
 
 
 def register(sub) -> None:
@@ -18,7 +18,7 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_embed)
 
     p = sub.add_parser("similar", help="papers most like a paper (by meaning)")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=paper_id)
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_similar)
