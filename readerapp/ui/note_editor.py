@@ -8,21 +8,27 @@ quit). Saves are short library transactions on the GUI thread.
 
 The preview renders with the ``markdown`` package into a QTextBrowser that
 never loads a resource (no network, no local files: ``loadResource`` refuses
-everything and images are shown as their alt text), follows no link and
-shows raw HTML in the source as text.
+everything and images are shown as their alt text) and shows raw HTML in the
+source as text. A click on a link goes through the link policy
+(readerapp.core.links: web, mail, DOI and arXiv links open; others are asked
+about or refused). The Markdown is converted in a worker thread, debounced,
+and only its first PREVIEW_CAP characters: a note of megabytes never stalls
+the GUI. A long note is loaded into its field in slices between events
+(read-only until complete, never saved half-loaded).
 """
 
 from __future__ import annotations
 
 import logging
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
-from PySide6.QtCore import QEvent, QMimeData, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QTextCursor, QTextOption
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QTextCursor, QTextOption
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QFrame, QLabel, QLineEdit,
                                QScrollArea, QSizePolicy, QTextBrowser, QTextEdit, QVBoxLayout, QWidget)
 
@@ -52,24 +58,43 @@ class _NoImages(Treeprocessor):
         return root
 
 
-_md: markdown.Markdown | None = None
+PREVIEW_CAP = 8_000         # characters of a note field the preview renders (it shows at most 900 px anyway)
+SYNC_PREVIEW_CHARS = 2_000  # shorter notes render at once, on the GUI thread (well under a millisecond per 100)
+LOAD_AT_ONCE = 65_536       # a note field longer than this is loaded in slices
+LOAD_SLICE = 8_192
+LOAD_BUDGET_S = 0.015       # GUI time per event-loop turn spent loading slices
+
+_local = threading.local()  # one Markdown converter per thread: they are not thread-safe
 
 
-def render_markdown(text: str) -> str:
-    """Markdown → HTML with raw HTML shown as text and images replaced by their alt text."""
-    global _md
-    if _md is None:
+def _converter() -> markdown.Markdown:
+    md = getattr(_local, "md", None)
+    if md is None:
         md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
         md.preprocessors.deregister("html_block")   # raw HTML blocks are text, not markup
         md.inlinePatterns.deregister("html")        # inline tags too
         md.treeprocessors.register(_NoImages(md), "readerapp_no_images", 0)
-        _md = md
-    _md.reset()
+        _local.md = md
+    return md
+
+
+def render_markdown(text: str) -> str:
+    """Markdown → HTML with raw HTML shown as text and images replaced by their alt text."""
+    md = _converter()
+    md.reset()
     try:
-        return _md.convert(text or "")
+        return md.convert(text or "")
     except Exception as exc:  # never let a strange note break the editor
         log.warning("markdown rendering failed: %s", exc)
         return "<pre>" + (text or "").replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
+
+
+def capped(text: str, cap: int = PREVIEW_CAP) -> tuple[str, bool]:
+    """The part of `text` the preview renders (cut at a line end) and whether it was cut."""
+    if len(text) <= cap:
+        return text, False
+    cut = text.rfind("\n", 0, cap)
+    return text[: cut if cut > cap // 2 else cap], True
 
 
 PREVIEW_CSS = """
@@ -84,35 +109,81 @@ td, th { border: 1px solid #bbbbbb; padding: 2px 4px; }
 """
 
 
+class _PreviewRelay(QObject):
+    """Carries a rendered preview from the worker thread to the GUI thread (a queued signal)."""
+
+    done = Signal(int, str, bool)
+
+
 class MarkdownPreview(QTextBrowser):
-    """Read-only rendered Markdown that loads no resources and opens no links."""
+    """Read-only rendered Markdown that loads no resources; links open only under the link policy."""
 
     linkHovered = Signal(str)
+    rendered = Signal()
 
-    def __init__(self, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None, *, url_opener=None):
         super().__init__(parent)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.document().setDefaultStyleSheet(PREVIEW_CSS)
         self.refused: list[str] = []  # resources asked for and refused (tests, debugging)
+        self.url_opener = url_opener or QDesktopServices.openUrl
         self.highlighted.connect(lambda url: self.linkHovered.emit(url.toString()))
+        self.anchorClicked.connect(self._link_clicked)
         self.setFrameShape(QFrame.Shape.NoFrame)
         # visibly not an input field: a tinted card with a bar on the left
         self.setStyleSheet("QTextBrowser { background: #f6f5f0; color: #202020;"
                            " border-left: 3px solid #c9c4b0; border-radius: 2px; padding: 2px 4px; }")
-        self.setToolTip(self.tr("Preview (links and images are not loaded)"))
+        self.setToolTip(self.tr("Preview (images are not loaded; links open after a safety check)"))
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._markdown = ""
+        self._generation = 0
+        self.pending = False  # a render is running in the worker thread
+        self._relay = _PreviewRelay(self)
+        self._relay.done.connect(self._show_rendered)
 
     def loadResource(self, kind: int, url: QUrl):  # noqa: N802 (Qt override)
         self.refused.append(url.toString())
         return None
 
+    def _link_clicked(self, url: QUrl) -> None:
+        from readerapp.ui.link_policy import open_external
+
+        open_external(self, url.toString(), self.url_opener)
+
     def set_markdown(self, text: str) -> None:
+        """Show `text` rendered: short text at once, longer text from a worker thread
+        (the newest request wins), at most PREVIEW_CAP characters of it."""
         self._markdown = text
-        self.setHtml(render_markdown(text))
+        self._generation += 1
+        shown, cut = capped(text)
+        if len(shown) <= SYNC_PREVIEW_CHARS:
+            self.pending = False
+            self._show_rendered(self._generation, render_markdown(shown), cut)
+            return
+        self.pending = True
+        generation, relay = self._generation, self._relay
+
+        def work():
+            html = render_markdown(shown)
+            try:
+                relay.done.emit(generation, html, cut)
+            except RuntimeError:  # the preview was closed meanwhile
+                pass
+
+        threading.Thread(target=work, name="readerapp-note-preview", daemon=True).start()
+
+    def _show_rendered(self, generation: int, html: str, cut: bool) -> None:
+        if generation != self._generation:
+            return  # an older render: a newer one is on its way
+        self.pending = False
+        if cut:
+            html += "<p><i>" + self.tr("The preview shows the first %1 characters of this field.").replace(
+                "%1", f"{PREVIEW_CAP:,}") + "</i></p>"
+        self.setHtml(html)
         self._fit()
+        self.rendered.emit()
 
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
@@ -128,9 +199,15 @@ class NoteTextEdit(QTextEdit):
     """Plain-text Markdown field that grows with its text and takes dropped highlights as quotes."""
 
     focusLost = Signal()
+    loaded = Signal()
 
     def __init__(self, parent: QWidget | None = None, min_lines: int = 3):
         super().__init__(parent)
+        self._pending: str | None = None  # the whole text while it is being loaded in slices
+        self._loaded_to = 0
+        self._read_only_after = False
+        self._load_timer = QTimer(self, interval=0)
+        self._load_timer.timeout.connect(self._load_more)
         self.setAcceptRichText(False)
         self.setTabChangesFocus(True)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
@@ -143,6 +220,63 @@ class NoteTextEdit(QTextEdit):
     def _fit(self) -> None:
         h = int(self.document().size().height()) + 2 * self.frameWidth() + 6
         self.setFixedHeight(max(self._min_h, min(h, 480)))
+
+    # a long text is loaded in slices between events, read-only meanwhile
+    @property
+    def loading(self) -> bool:
+        return self._pending is not None
+
+    def full_text(self) -> str:
+        """The field's whole text, also while it is still being loaded."""
+        return self._pending if self._pending is not None else self.toPlainText()
+
+    def set_text(self, text: str) -> None:
+        """Replace the text; a long one is loaded in slices (see LOAD_AT_ONCE)."""
+        if self._pending is not None:
+            self._load_timer.stop()
+            self._pending = None
+            super().setReadOnly(self._read_only_after)
+            self.setUndoRedoEnabled(True)
+        if len(text) <= LOAD_AT_ONCE:
+            self.setPlainText(text)
+            return
+        self._read_only_after = self.isReadOnly()
+        super().setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        self._pending = text
+        self._loaded_to = LOAD_SLICE
+        self.setPlainText(text[:LOAD_SLICE])
+        self._load_timer.start()
+
+    def finish_loading(self) -> None:
+        """Load the rest now (before a change that needs the whole text)."""
+        while self._pending is not None:
+            self._load_more(budget=None)
+
+    def _load_more(self, budget: float | None = LOAD_BUDGET_S) -> None:
+        text = self._pending
+        if text is None:
+            self._load_timer.stop()
+            return
+        deadline = time.perf_counter() + budget if budget is not None else None
+        cur = QTextCursor(self.document())
+        cur.movePosition(QTextCursor.MoveOperation.End)
+        while self._loaded_to < len(text):
+            cur.insertText(text[self._loaded_to:self._loaded_to + LOAD_SLICE])
+            self._loaded_to += LOAD_SLICE
+            if deadline is not None and time.perf_counter() > deadline:
+                return
+        self._load_timer.stop()
+        self._pending = None
+        super().setReadOnly(self._read_only_after)
+        self.setUndoRedoEnabled(True)
+        self.loaded.emit()
+
+    def setReadOnly(self, ro: bool) -> None:  # noqa: N802 (Qt override)
+        if self._pending is not None:
+            self._read_only_after = ro  # applied when loading ends
+        else:
+            super().setReadOnly(ro)
 
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
@@ -339,8 +473,8 @@ class NoteEditor(QScrollArea):
                     continue
                 value = getattr(note, name)
                 edit = self.edits[name]
-                if edit.toPlainText() != value:
-                    edit.setPlainText(value)
+                if edit.full_text() != value:
+                    edit.set_text(value)  # a long note is loaded in slices
                     self._preview_dirty.add(name)
         finally:
             self._loading = False
@@ -348,7 +482,7 @@ class NoteEditor(QScrollArea):
 
     # ------------------------------------------------------------ editing
     def _note_edited(self, name: str) -> None:
-        if self._loading:
+        if self._loading or self.edits[name].loading:  # slices of a long note arriving: not an edit
             return
         self._dirty_note.add(name)
         self._preview_dirty.add(name)
@@ -402,7 +536,7 @@ class NoteEditor(QScrollArea):
         self._timer.stop()
         if not self.is_dirty():
             return True
-        note = {n: self.edits[n].toPlainText() for n in self._dirty_note}
+        note = {n: self.edits[n].full_text() for n in self._dirty_note}
         paper = {n: self.fields[n].text() for n in self._dirty_paper if n in self.fields}
         if "status" in self._dirty_paper:
             paper["status"] = self.status_combo.currentData()
@@ -447,7 +581,7 @@ class NoteEditor(QScrollArea):
         parts = [f"# Unsaved note of paper {self.paper_id}: {self.title_label.text()}", ""]
         for n in NOTE_FIELDS:
             if n in self._dirty_note:
-                parts += [f"## {names[n]}", "", self.edits[n].toPlainText(), ""]
+                parts += [f"## {names[n]}", "", self.edits[n].full_text(), ""]
         for n in sorted(self._dirty_paper):
             value = self.status_combo.currentData() if n == "status" else self.fields[n].text()
             parts.append(f"- {names.get(n, n)}: {value}")
@@ -474,6 +608,7 @@ class NoteEditor(QScrollArea):
     def append_quote(self, field: str, quote: str) -> None:
         """Append a Markdown quote as a new paragraph of `field` and save at once (undo: Ctrl+Z in the field)."""
         edit = self.edits[field]
+        edit.finish_loading()  # the quote goes after the whole text
         text = edit.toPlainText()
         trailing = len(text) - len(text.rstrip("\n"))
         prefix = "\n" * max(0, 2 - trailing) if text.strip() else ""
@@ -495,7 +630,7 @@ class NoteEditor(QScrollArea):
         on = self.preview_box.isChecked()
         for name in NOTE_FIELDS:
             prev = self.previews[name]
-            text = self.edits[name].toPlainText()
+            text = self.edits[name].full_text()
             prev.setVisible(on and bool(text.strip()))
             if on and name in self._preview_dirty:
                 prev.set_markdown(text)

@@ -1033,7 +1033,9 @@ class PdfView(QAbstractScrollArea):
         if "uri" in ln:
             url = ln["uri"]
             self.externalLinkClicked.emit(url)
-            self.url_opener(QUrl(url))
+            from readerapp.ui.link_policy import open_external
+
+            open_external(self, url, self.url_opener)  # http(s)/mailto/DOI/arXiv open; others asked or refused
             return
         page, x, y = ln["target"]
         self.go_to(page, max(0.0, y - 4))
