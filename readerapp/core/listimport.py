@@ -712,18 +712,13 @@ def import_list(lib, path: str | Path, *, style: str | None = None, name: str | 
 
     path = Path(path)
     if text is None:
+        from readerapp.core.safefile import read_capped
+
+        data = read_capped(path, MAX_LIST_BYTES, what="paper list")  # regular files only, never past the cap
         try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise InvalidValue(f"cannot read {path}: {exc.strerror or exc}") from None
-        if size > MAX_LIST_BYTES:
-            raise InvalidValue(f"{path} is {size // (1024 * 1024)} MiB: too large for a paper list")
-        try:
-            text = path.read_bytes().decode("utf-8-sig")
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise InvalidValue(f"{path} is not UTF-8 text") from None
-        except OSError as exc:
-            raise InvalidValue(f"cannot read {path}: {exc.strerror or exc}") from None
     name = textnorm.normalize_space(name or path.stem) or "list"
     parsed = parse_list(text, style)
     preamble, sections, postamble, levels = structure(parsed, name)
