@@ -141,7 +141,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         mode = path.stat().st_mode & 0o7777
     except OSError:
         pass
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=str(path.parent))
+    # a short temp name: a page name may use all 255 bytes a file name can have
+    fd, tmp = tempfile.mkstemp(prefix=".readerapp-", suffix=".tmp", dir=str(path.parent))
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -187,6 +188,7 @@ class ExportPlan:
     markdown: str
     changes: list[FileChange] = field(default_factory=list)
     base: Path | None = None
+    list_file: Path | None = None  # the README (--into): written last, after the note pages it links to
 
     @property
     def changed(self) -> list[FileChange]:
@@ -237,7 +239,7 @@ def plan_export(lib, opts, into: str | Path | None = None) -> ExportPlan:
         opts.full = False  # only the entries go between the markers
     markdown, doc = render_list(lib, opts)
     base = into_path.parent if into_path else Path.cwd()
-    plan = ExportPlan(markdown=markdown, base=base)
+    plan = ExportPlan(markdown=markdown, base=base, list_file=into_path)
     if into_path is not None:
         old = _read(into_path)
         if old is None:
@@ -259,7 +261,9 @@ def plan_export(lib, opts, into: str | Path | None = None) -> ExportPlan:
 def apply_plan(plan: ExportPlan) -> list[Path]:
     """Write the changed files (atomically); unchanged files are not touched."""
     written = []
-    for change in plan.changed:
+    # the note pages first, the list file that links to them last: a crash in between
+    # leaves the old list (whose links still work), never a list linking to missing pages
+    for change in sorted(plan.changed, key=lambda c: c.path == plan.list_file):
         atomic_write(change.path, change.new)
         written.append(change.path)
     return written
@@ -290,7 +294,8 @@ def git_commit(paths: list[Path], message: str = "Update the paper list (readera
             rel.append(str(p.resolve().relative_to(root)))
         except ValueError:
             raise ExportError(f"{p} is outside the git repository {root} (the files were written, not committed)")
-    add = run("add", "--", *rel)
+    add = subprocess.run([git, "-C", str(root), "add", "--", *rel], capture_output=True, text=True,
+                         timeout=60)  # paths relative to the top (the first written may be a note page)
     if add.returncode != 0:
         raise ExportError(f"git add failed: {(add.stderr or add.stdout).strip().splitlines()[-1:]}")
     commit = subprocess.run([git, "-C", str(root), "commit", "-q", "-m", message, "--", *rel],

@@ -441,9 +441,12 @@ def _default_columns(L: dict, with_talks: bool) -> list[dict]:
 
 
 def note_page_path(lib, p: Paper, section_path: list[str] | None, notes_dir: str, lang: str) -> str:
-    """Where the note page of a paper goes, relative to the list file."""
-    folder = [md.slug(n) for n in (section_path or [LABELS[lang]["unsorted"]])]
-    return "/".join([notes_dir.strip("/"), *folder, md.slug(p.title or f"paper-{p.id}") + ".md"])
+    """Where the note page of a paper goes, relative to the list file (alone: see notenames.assign
+    for a whole list, where pages of same-named papers are told apart)."""
+    from readerapp.core.export import notenames
+
+    folder = section_path or [LABELS[lang]["unsorted"]]
+    return notenames.assign({p.id: (folder, p.title)}, notes_dir)[p.id]
 
 
 def has_note_page(lib, p: Paper) -> bool:
@@ -525,11 +528,18 @@ def build_document(lib, opts: ExportOptions) -> Document:
             sv.columns = _default_columns(L, any(e.talk_links for e in sv.entries))
             doc.sections.append(sv)
     if opts.notes_dir:
+        from readerapp.core.export import notenames
+
+        pages: dict[int, tuple[list[str], str]] = {}
         for sv in doc.sections:
             for e in sv.entries:
-                if has_note_page(lib, e.p):
-                    e.note_page = md.path_url(note_page_path(lib, e.p, first_section_of.get(e.p.id), opts.notes_dir,
-                                                              opts.lang))
+                if e.p.id not in pages and has_note_page(lib, e.p):
+                    pages[e.p.id] = (first_section_of.get(e.p.id) or [L["unsorted"]], e.p.title)
+        paths = notenames.assign(pages, opts.notes_dir)  # collision-free, <= 255 bytes a name
+        for sv in doc.sections:
+            for e in sv.entries:
+                if e.p.id in paths:
+                    e.note_page = md.path_url(paths[e.p.id])
     if opts.full and only is None:  # the text around the whole list, not around one section
         doc.preamble = layout.get("preamble") or ""
         doc.postamble = layout.get("postamble") or ""
