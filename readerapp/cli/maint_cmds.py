@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from readerapp.cli import EXIT_FAILED, EXIT_OK, open_library, print_json
+from readerapp.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, open_library, paper_id, print_json
 
 
 def register(sub) -> None:
@@ -23,11 +23,15 @@ def register(sub) -> None:
     g.add_argument("--latest", action="store_true", help="the newest backup")
     p.set_defaults(func=cmd_restore)
 
-    p = sub.add_parser("relocate", help="find moved PDFs in a folder and re-link them",
+    p = sub.add_parser("relocate", help="find moved PDFs in a folder and re-link them (--undo: take a re-link back)",
                        description="Re-links papers whose PDF is missing by content hash; another copy of the "
-                                   "same paper (matched by arXiv id, DOI or title) replaces the lost file and "
-                                   "the highlights are re-anchored by their quoted text.")
-    p.add_argument("folder")
+                                   "same document (matched by the text of its pages, never by the title alone) "
+                                   "replaces the lost file and the highlights are re-anchored by their quoted "
+                                   "text. The original anchors are kept: --undo puts them back.")
+    p.add_argument("folder", nargs="?")
+    p.add_argument("--undo", action="store_true",
+                   help="undo the newest replacement by another file (of --paper, or of the newest run)")
+    p.add_argument("--paper", type=paper_id, help="with --undo: only this paper")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_relocate)
 
@@ -74,8 +78,22 @@ def cmd_restore(args) -> int:
 
 
 def cmd_relocate(args) -> int:
-    from readerapp.core.relocate import relocate
+    from readerapp.core.relocate import relocate, undo
 
+    if args.undo:
+        with open_library(args) as lib:
+            done = undo(lib, args.paper)
+        if args.json:
+            print_json(done.to_json())
+        else:
+            for path in done.removed_files:
+                print(f"unlinked   {path}")
+            print(f"undone for paper(s) {', '.join(map(str, done.papers))}: {done.restored} highlight(s) back "
+                  "on their original anchors")
+        return EXIT_OK
+    if args.folder is None:
+        print("readerapp: error: relocate needs a FOLDER (or --undo)", file=sys.stderr)
+        return EXIT_USAGE
     if not Path(args.folder).is_dir():
         print(f"readerapp: error: {args.folder} is not a folder", file=sys.stderr)
         return EXIT_FAILED
@@ -93,4 +111,6 @@ def cmd_relocate(args) -> int:
                   f"(text not found): {report.unanchored}")
         for pid in report.still_missing:
             print(f"missing    paper {pid}: not found in {args.folder}")
+        for pid, path, reason in report.refused:
+            print(f"refused    paper {pid}: {reason}")
     return EXIT_FAILED if report.still_missing else EXIT_OK
