@@ -44,15 +44,23 @@ def _show_error(title: str, message: str) -> None:
     QMessageBox.critical(None, title, message)
 
 
-def _start_maintenance(library) -> threading.Thread:
-    """Backup when due + index repair, off the GUI thread. Failures are logged only."""
+def _start_maintenance(library, on_problem=None) -> threading.Thread:
+    """Backup when due + index repair, off the GUI thread. Failures are logged; a library
+    that failed its check is passed to `on_problem(message)` (a queued signal's emit)."""
     def run():
         try:
+            from readerapp.core.backup import library_problem
             from readerapp.core.maintenance import startup
 
             report = startup(library)
             if report.changed or report.failed:
                 log.info("start-up maintenance: %s", report)
+            problem = library_problem(library.folder)
+            if problem and on_problem is not None:
+                try:
+                    on_problem(problem)
+                except RuntimeError:  # the window went away meanwhile
+                    pass
         except Exception:
             log.exception("start-up maintenance failed")
 
@@ -118,7 +126,11 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(library)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
     window.show()
-    maintenance = _start_maintenance(library)
+    from readerapp.ui.banner import ProblemRelay
+
+    relay = ProblemRelay(window)
+    relay.problem.connect(window.show_library_problem)
+    maintenance = _start_maintenance(library, relay.problem.emit)
 
     def after_show():
         window.restore_session()

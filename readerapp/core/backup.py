@@ -332,6 +332,8 @@ def maybe_backup(library, *, interval_hours: float | None = None, keep: int | No
         return None
     try:
         return make_backup(library, "auto", keep if keep is not None else settings.backup_keep)
+    except LibraryDamaged:  # logged and recorded by make_backup
+        return None
     except LibraryError as exc:  # a failed automatic backup must not stop the app
         log.warning("%s", exc)
         return None

@@ -781,6 +781,16 @@ class MainWindow(QMainWindow):
         self.search_dock.raise_()
 
     # ================================================================== dialogs
+    def show_library_problem(self, message: str) -> None:
+        """A banner above the tabs that stays: the library failed its check (core.backup.library_problem)."""
+        from readerapp.ui.banner import ProblemBanner
+
+        if getattr(self, "problem_banner", None) is None:
+            self.problem_banner = ProblemBanner(self)
+            self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.problem_banner)
+        self.problem_banner.show_problem(message)
+        log.warning("%s", message)
+
     def show_error(self, message: str) -> None:
         """One line in the status bar and a warning box (not blocking the tests: see app.py)."""
         log.warning("%s", message)

@@ -631,7 +631,7 @@ class NoteEditor(QScrollArea):
         for name in NOTE_FIELDS:
             prev = self.previews[name]
             text = self.edits[name].full_text()
-            prev.setVisible(on and bool(text.strip()))
+            prev.setVisible(on and bool(text) and not text.isspace())  # isspace stops at the first letter
             if on and name in self._preview_dirty:
                 prev.set_markdown(text)
         if on:
