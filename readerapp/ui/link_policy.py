@@ -12,23 +12,20 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from readerapp.core.links import LinkAction, decide
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("LinkPolicy", text)
-
-
 def _ask(parent: QWidget | None, url: str, reason: str) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Question, _tr("Open this link?"),
-                      _tr("This link is not a web page: %1.\n\n%2\n\nOpen it?").replace("%1", reason)
-                      .replace("%2", url[:300]), QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
-                      parent)
+    # literal translate() calls, so that lupdate extracts the strings
+    title = QCoreApplication.translate("LinkPolicy", "Open this link?")
+    text = QCoreApplication.translate("LinkPolicy", "This link is not a web page: %1.\n\n%2\n\nOpen it?")
+    box = QMessageBox(QMessageBox.Icon.Question, title, text.replace("%1", reason).replace("%2", url[:300]),
+                      QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel, parent)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     return box.exec() == QMessageBox.StandardButton.Open
 
 
 def _tell(parent: QWidget | None, url: str, reason: str) -> None:
-    QMessageBox.information(parent, _tr("Link not opened"),
-                            _tr("readerapp did not open this link: %1.\n\n%2").replace("%1", reason)
-                            .replace("%2", url[:300]))
+    title = QCoreApplication.translate("LinkPolicy", "Link not opened")
+    text = QCoreApplication.translate("LinkPolicy", "readerapp did not open this link: %1.\n\n%2")
+    QMessageBox.information(parent, title, text.replace("%1", reason).replace("%2", url[:300]))
 
 
 ask = _ask
