@@ -4,7 +4,7 @@ Titles, notes, list entries and file names come from PDFs and Markdown files
 other people wrote; printed raw, an escape sequence in them could rewrite the
 terminal's title, move the cursor, hide text or (in some terminals) do worse.
 Every line the CLI prints goes through SafeStream, which drops C0 and C1
-control characters (except newline and tab), DEL, and the Unicode bidi
+control characters (except newline, tab and CRLF line ends), DEL, and the Unicode bidi
 overrides, while keeping the two colour codes the CLI itself writes for
 search highlights. JSON output escapes those characters instead (print_json),
 so no data is lost in it.
@@ -17,7 +17,9 @@ import re
 # the only escape sequences the CLI writes itself (search highlights on a terminal)
 OWN_SEQUENCES = ("\x1b[1;33m", "\x1b[0m")
 _BIDI = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
-_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
+# C0 controls but tab and newline, DEL, C1, bidi controls; a carriage return only when alone
+# (CRLF line ends in an exported list are kept; a lone CR could overwrite what was printed)
+_UNSAFE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]|\r(?!\n)")
 _KEEP = re.compile("(" + "|".join(re.escape(s) for s in OWN_SEQUENCES) + ")")
 _JSON_ESCAPE = re.compile(f"[\x7f-\x9f{_BIDI}]")
 

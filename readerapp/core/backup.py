@@ -110,6 +110,7 @@ def _check_schema(conn: sqlite3.Connection, name: str) -> None:
         raise LibraryError(f"the backup {name} was made by a newer readerapp")
 
 
+VERIFIED_FILE = "verified.json"  # in the backups folder: {name: [size, mtime_ns]} of backups that passed
 _verified: dict[tuple[str, int, int], bool] = {}
 
 
@@ -121,17 +122,47 @@ def _file_key(path: Path) -> tuple[str, int, int] | None:
     return str(path), st.st_size, st.st_mtime_ns
 
 
+def _verified_record(folder: Path) -> dict:
+    try:
+        data = json.loads((folder / VERIFIED_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _remember_verified(path: Path) -> None:
+    """Note that `path` (as it is now: size and mtime) passed; later processes skip re-checking it."""
+    key = _file_key(path)
+    if key is None:
+        return
+    _verified[key] = True
+    record = _verified_record(path.parent)
+    record = {name: v for name, v in record.items() if (path.parent / name).exists()}
+    record[path.name] = [key[1], key[2]]
+    try:
+        tmp = path.parent / (VERIFIED_FILE + ".tmp")
+        tmp.write_text(json.dumps(record), encoding="utf-8")
+        tmp.replace(path.parent / VERIFIED_FILE)
+    except OSError:
+        pass
+
+
 def is_verified(path: Path) -> bool:
-    """Whether `path` passes verify_backup (remembered per file size and mtime)."""
+    """Whether `path` passes verify_backup. Remembered per file size and mtime, in this
+    process and in the backups folder (a backup is checked once, not at every command)."""
     key = _file_key(path)
     if key is None:
         return False
     if key not in _verified:
+        if _verified_record(path.parent).get(path.name) == [key[1], key[2]]:
+            _verified[key] = True
+            return True
         try:
             verify_backup(path)
-            _verified[key] = True
         except (LibraryError, NotFound):
             _verified[key] = False
+        else:
+            _remember_verified(path)
     return _verified[key]
 
 
@@ -259,8 +290,7 @@ def make_backup(library, reason: str = "manual", keep: int | None = None) -> Bac
     if keep is None:
         keep = _settings().backup_keep
     folder = backups_dir(library.folder)
-    with library.lock:
-        problem = check_connection(library.conn)
+    problem = _check_library(library)
     if problem:
         message = damaged_message(library.lib_path, problem, library.folder)
         _record_problem(library.folder, message)
@@ -287,12 +317,23 @@ def make_backup(library, reason: str = "manual", keep: int | None = None) -> Bac
         for suffix in ("", *_SIDE_FILES):
             Path(str(tmp) + suffix).unlink(missing_ok=True)
         raise LibraryError(f"could not write a backup to {folder}: {exc}") from exc
-    key = _file_key(path)
-    if key:
-        _verified[key] = True
+    _remember_verified(path)
     prune(library.folder, keep)
     return next((b for b in list_backups(library.folder) if b.path == path), None) or \
         BackupInfo(path, datetime.now(), path.stat().st_size, reason)
+
+
+def _check_library(library) -> str | None:
+    """check_connection on a connection of its own (WAL: a consistent snapshot), so the
+    check never holds the library's lock while the user saves notes."""
+    try:
+        conn = db.connect_readonly(library.lib_path)
+    except sqlite3.Error as exc:
+        return f"unreadable ({exc})"
+    try:
+        return check_connection(conn)
+    finally:
+        conn.close()
 
 
 def prune(folder: Path, keep: int) -> list[Path]:
@@ -328,7 +369,7 @@ def maybe_backup(library, *, interval_hours: float | None = None, keep: int | No
     except sqlite3.DatabaseError:
         pass  # the check below says what is wrong
     latest = list_backups(library.folder)
-    if latest and datetime.now() - latest[0].created < timedelta(hours=interval) and is_verified(latest[0].path):
+    if latest and datetime.now() - latest[0].created < timedelta(hours=interval):
         return None
     try:
         return make_backup(library, "auto", keep if keep is not None else settings.backup_keep)
