@@ -76,7 +76,9 @@ def _progress_bar(total: int, enabled: bool):
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True, leave=False)
+    # the bar is our own text: it may use the terminal's cursor codes (the stream wrapper would drop them)
+    return tqdm(total=total, unit="file", file=getattr(sys.stderr, "raw_stream", sys.stderr), dynamic_ncols=True,
+                leave=False)
 
 
 _STATUS_WORD = {"imported": "imported", "duplicate": "duplicate", "relinked": "re-linked",
