@@ -48,7 +48,8 @@ def _doc(lines: list[tuple[str, float]], info_title: str, info_author: str) -> p
 def _check(meta) -> None:
     assert isinstance(meta, ExtractedMetadata)
     d = meta.as_dict()
-    assert set(d) == {"title", "authors", "year", "venue", "arxiv_id", "doi", "code_url"}
+    assert set(d) == {"title", "authors", "year", "venue", "arxiv_id", "doi", "code_url", "review"}
+    assert isinstance(d["review"], dict) and all(isinstance(v, str) for v in d["review"].values())
     assert d["title"] is None or isinstance(d["title"], str)
     assert isinstance(d["authors"], list) and all(isinstance(a, str) and a for a in d["authors"])
     assert d["year"] is None or (isinstance(d["year"], int) and 1000 <= d["year"] <= 2200)
