@@ -270,7 +270,7 @@ class MainWindow(QMainWindow):
             return
         if self.search_panel is not None and kind in ("sections", "tags"):
             self.search_panel.reload_filters()
-        if kind in ("sections", "tags", "deleted"):
+        if kind in ("sections", "tags", "deleted", "paper"):  # "paper": the Needs review count
             self._sidebar_dirty = True
         if kind in ("paper", "deleted", "tags", "sections", "text"):
             # while an import adds papers, refresh the table about once a second, not per file
@@ -298,6 +298,8 @@ class MainWindow(QMainWindow):
             ids = [p.id for p in self.library.list_papers(section_id=int(value))]
         elif kind == "tag":
             ids = [p.id for p in self.library.list_papers(tag=str(value))]
+        elif kind == "review":
+            ids = [p.id for p in self.library.papers_needing_review()]
         else:
             ids = None
         self.proxy.set_paper_ids(ids)
