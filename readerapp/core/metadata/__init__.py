@@ -34,6 +34,8 @@ from readerapp.core.metadata.text import clean, title_case, words
 log = logging.getLogger(__name__)
 
 HEAD_CHARS = 20_000  # characters of the first pages that the text rules look at
+MAX_FIRST_PAGE_CHARS = 100_000  # a first page with more text than this is no paper's: no layout analysis
+MAX_CONTENT_BYTES = 4_000_000  # nor one whose drawing instructions are this large
 
 
 @dataclass
@@ -57,16 +59,20 @@ _JUNK_DOC_TITLE = re.compile(r"^(microsoft word|untitled|document\d*|arxiv:|pape
 
 def extract_metadata(doc, page_texts: list[str] | None = None) -> ExtractedMetadata:
     meta = ExtractedMetadata()
+    state = {"title_confidence": 0.0, "too_large": False}
     try:
+        state["too_large"] = doc.page_count > 0 and _content_bytes(doc[0]) > MAX_CONTENT_BYTES
         if page_texts is None:
-            page_texts = [doc[i].get_text() for i in range(min(doc.page_count, 3))]
+            page_texts = [] if state["too_large"] else \
+                [doc[i].get_text() for i in range(min(doc.page_count, 3))]
+        if page_texts and len(page_texts[0]) > MAX_FIRST_PAGE_CHARS:
+            state["too_large"] = True
         page_texts = [t[:HEAD_CHARS] for t in page_texts[:3]] + [t[:HEAD_CHARS] for t in page_texts[-1:]]
         head = clean(" \n ".join(page_texts[:2]))[:2 * HEAD_CHARS]
     except Exception:
         return meta
-    state = {"title_confidence": 0.0}
     steps = (
-        ("layout", lambda: _layout_fields(doc, meta, state)),
+        ("layout", lambda: None if state["too_large"] else _layout_fields(doc, meta, state)),
         ("arxiv", lambda: setattr(meta, "arxiv_id", patterns.arxiv_id(page_texts[:-1] or page_texts))),
         ("venue", lambda: _set_venue(meta, head)),
         ("doi", lambda: setattr(meta, "doi", patterns.doi(head))),
@@ -88,7 +94,15 @@ def extract_metadata(doc, page_texts: list[str] | None = None) -> ExtractedMetad
             meta.review["title"] = "the title could not be told apart from other large text"
     if not meta.authors and meta.title:
         meta.review.setdefault("authors", "no author names found under the title")
+    if state["too_large"]:
+        meta.review["title"] = "the first page holds too much text to find the title on it"
     return meta
+
+
+def _content_bytes(page) -> int:
+    """Size of the page's drawing instructions (decompressed), without laying it out."""
+    doc = page.parent
+    return sum(len(doc.xref_stream(x) or b"") for x in page.get_contents())
 
 
 def _layout_fields(doc, meta: ExtractedMetadata, state: dict) -> None:

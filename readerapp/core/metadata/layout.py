@@ -14,6 +14,12 @@ MAX_LINES = 400  # lines of page one looked at (a page of megabytes of text is c
 MAX_LINE_CHARS = 2000
 
 
+def pymupdf_flags() -> int:
+    import pymupdf
+
+    return pymupdf.TEXT_MEDIABOX_CLIP
+
+
 @dataclass
 class Line:
     text: str  # the line's text, marks included
@@ -32,7 +38,8 @@ def first_page_lines(doc) -> tuple[list[Line], float, float]:
     page = doc[0]
     width, height = page.rect.width, page.rect.height
     lines: list[Line] = []
-    data = page.get_text("dict", flags=0)
+    # text outside the page box is left out (a page can hide megabytes there)
+    data = page.get_text("dict", flags=pymupdf_flags())
     for block in data.get("blocks", []):
         for line in block.get("lines", []):
             if len(lines) >= MAX_LINES:
