@@ -70,6 +70,8 @@ def as_name(piece: str) -> str | None:
     if not piece or _TITLES.match(piece) or AFFILIATION.search(piece) or any(ch.isdigit() for ch in piece):
         return None
     tokens = piece.split()
+    if tokens and tokens[-1] in ("Jr", "Sr"):
+        tokens[-1] += "."
     if not 2 <= len(tokens) <= 5:
         return None
     if not all(_NAME_TOKEN.match(t) for t in tokens):
