@@ -116,3 +116,13 @@ def test_set_by_hand_clears_only_that_field_and_reextraction_keeps_it_clear(libr
     library.set_review(paper.id, "year", None)
     assert library.get_paper(paper.id).review == {}
     assert [p.id for p in library.papers_needing_review()] == []
+
+
+def test_reindex_metadata_keeps_the_flag_of_a_title_still_not_found(library, tmp_path):
+    from readerapp.core.importer import reindex
+
+    path = make_image_only_pdf(tmp_path / ("c0" * 20 + ".pdf"))
+    (res,) = import_paths(library, [path], workers=1)
+    assert library.get_paper(res.paper_id).title == "Untitled" and "title" in library.get_paper(res.paper_id).review
+    reindex(library, [res.paper_id], metadata=True, workers=1)
+    assert "title" in library.get_paper(res.paper_id).review
