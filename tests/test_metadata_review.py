@@ -68,8 +68,8 @@ def test_review_queue_from_import_to_set(tmp_path):
     listed by `list --needs-review`; setting the title by hand takes a paper off the list."""
     folder = tmp_path / "in"
     folder.mkdir()
-    hashed = make_image_only_pdf(folder / ("3f" * 20 + ".pdf"))
-    garbled = make_pdf(folder / "g.pdf", [_garbled(PROSE)] * 2, title=_garbled("Sparse Attention for Everyone"))
+    make_image_only_pdf(folder / ("3f" * 20 + ".pdf"))
+    make_pdf(folder / "g.pdf", [_garbled(PROSE)] * 2, title=_garbled("Sparse Attention for Everyone"))
     make_pdf(folder / "clean.pdf", ["Published as a conference paper at ICLR 2019\n\n" + PROSE],
              title="Sparse Mixtures of Experts", authors="Grace Hopper and Ada Lovelace")
     lib = tmp_path / "lib"
