@@ -350,8 +350,8 @@ class SidebarTree(QTreeWidget):
         self.blockSignals(True)
         self.clear()
         self.all_item = self._item(self, self.tr("All papers"), "all", None)
-        review_count = len(self.library.papers_needing_review())
-        self.review_item = self._item(self, self.tr("Needs review (%n)", "", review_count), "review", None)
+        self.review_item = self._item(self, "", "review", None)
+        self.set_review_count(len(self.library.papers_needing_review()))
         self.review_item.setToolTip(0, self.tr("Papers whose title, authors or year may be wrong; "
                                                "correcting a field takes it off this list"))
         self.sections_item = self._item(self, self.tr("Sections"), "sections_root", None)
@@ -376,6 +376,9 @@ class SidebarTree(QTreeWidget):
         if target is self.all_item and kind != "all":
             self._selection = ("all", None)
             self.filterChanged.emit("all", None)
+
+    def set_review_count(self, count: int) -> None:
+        self.review_item.setText(0, self.tr("Needs review (%n)", "", count))
 
     def _item(self, parent, text, kind, value) -> QTreeWidgetItem:
         item = QTreeWidgetItem(parent, [text])

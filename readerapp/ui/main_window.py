@@ -251,6 +251,7 @@ class MainWindow(QMainWindow):
         selected = self.table.selected_paper_ids()
         papers = self.library.list_papers()
         self.model.set_papers(papers)
+        self.sidebar.set_review_count(sum(1 for p in papers if p.review))
         self._apply_sidebar_filter()
         if selected:
             sel = self.table.selectionModel()
@@ -270,7 +271,7 @@ class MainWindow(QMainWindow):
             return
         if self.search_panel is not None and kind in ("sections", "tags"):
             self.search_panel.reload_filters()
-        if kind in ("sections", "tags", "deleted", "paper"):  # "paper": the Needs review count
+        if kind in ("sections", "tags", "deleted"):
             self._sidebar_dirty = True
         if kind in ("paper", "deleted", "tags", "sections", "text"):
             # while an import adds papers, refresh the table about once a second, not per file
