@@ -149,41 +149,51 @@ o os as um uma não com para por mais dos das
 het een van en de dat is op te zijn voor met
 и в не на что с по как это для от из к у же но или
 """.split())
-_PRIVATE_USE = ((0xE000, 0xF8FF), (0xF0000, 0xFFFFD), (0x100000, 0x10FFFD))
+_ODD = re.compile("[\ue000-\uf8ff\U000f0000-\U0010fffd\ufffd\x00-\x08\x0b\x0e-\x1f]")  # private use, U+FFFD, controls
+_LETTER = re.compile(r"[^\W\d_]")
+_WIDE = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f]")  # CJK, kana, hangul
+_SPACE = re.compile(r"\s")
+_DIGIT = re.compile(r"\d")
+_TOKEN = re.compile(r"[^\W\d_]+")
+_OTHER_SCRIPT = re.compile("[\u0250-\u03ff\u0500-\U0010ffff]")  # scripts the word list does not cover
 GARBLED_PAGE_SHARE = 0.5  # a document is garbled when at least this share of its judged pages is
+PAGE_SAMPLE_CHARS = 8_000  # characters of a page that are judged
 
 
 def page_quality(text: str) -> str | None:
     """"garbled", "ok", or None when the page says too little to tell (short pages, scripts
     without spaces between words, pages of numbers)."""
-    text = text[:200_000]
-    chars = [c for c in text if not c.isspace()]
-    if len(chars) < 200:
+    text = text[:PAGE_SAMPLE_CHARS]
+    chars = len(text) - len(_SPACE.findall(text))
+    if chars < 200:
         return None
-    odd = sum(1 for c in chars if c == "\ufffd" or ord(c) < 32 or
-              any(lo <= ord(c) <= hi for lo, hi in _PRIVATE_USE))
-    if odd / len(chars) > 0.3:
+    if len(_ODD.findall(text)) > 0.3 * chars:
         return "garbled"
-    letters = [c for c in chars if c.isalpha()]
-    if sum(1 for c in letters if ord(c) >= 0x2E80) > 0.3 * max(1, len(letters)):
+    letters = len(_LETTER.findall(text))
+    if len(_WIDE.findall(text)) > 0.3 * max(1, letters):
         return None  # CJK, kana, hangul: words are not separated by spaces
-    digits = sum(c.isdigit() for c in chars)
-    if len(letters) < 0.4 * len(chars):
+    if letters < 0.4 * chars:
         # mostly symbols and punctuation is a broken font map; mostly digits is a table
-        return "garbled" if digits < 0.3 * len(chars) else None
-    tokens = re.findall(r"[^\W\d_]+", text.lower())
+        return "garbled" if len(_DIGIT.findall(text)) < 0.3 * chars else None
+    tokens = _TOKEN.findall(text.lower())
     if len(tokens) < 40:
         return None
-    if sum(1 for t in tokens if ord(t[0]) > 0x24F and not 0x400 <= ord(t[0]) <= 0x4FF) > 0.5 * len(tokens):
-        return None  # a script the word list does not cover
+    if sum(1 for t in tokens if _OTHER_SCRIPT.match(t)) > 0.5 * len(tokens):
+        return None
     common = sum(1 for t in tokens if t in _COMMON_WORDS) / len(tokens)
     return "garbled" if common < 0.04 else "ok"
 
 
-def text_quality(pages: list[str], max_pages: int = 12) -> str:
+def text_quality(pages: list[str], max_pages: int = 8) -> str:
     """"garbled" when most pages whose text can be judged are mostly non-words or
     private-use glyphs (a text layer with the wrong glyph mapping), else "ok"."""
-    verdicts = [v for v in (page_quality(p) for p in pages[:max_pages]) if v is not None]
+    verdicts: list[str] = []
+    for page in pages[:max_pages]:
+        verdict = page_quality(page)
+        if verdict is not None:
+            verdicts.append(verdict)
+        if len(verdicts) >= 3 and "garbled" not in verdicts:
+            return "ok"  # three readable pages: a working text layer (most documents stop here)
     if verdicts and verdicts.count("garbled") >= GARBLED_PAGE_SHARE * len(verdicts):
         return "garbled"
     return "ok"
