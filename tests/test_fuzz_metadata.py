@@ -7,7 +7,7 @@ import re
 import time
 
 import pymupdf
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from readerapp.core.metadata import ExtractedMetadata, extract_metadata
 
@@ -60,6 +60,7 @@ def _check(meta) -> None:
 
 
 @settings(max_examples=METADATA_EXAMPLES, deadline=None)
+@example(lines=[("Published as a conference paper at I 012", 22.0)], texts=[], info_title="", info_author="")
 @given(lines=st.lists(st.tuples(page_text, st.floats(4, 40)), max_size=12),
        texts=st.lists(page_text, max_size=3), info_title=st.text(max_size=80), info_author=st.text(max_size=80))
 def test_extract_metadata_never_raises(lines, texts, info_title, info_author):

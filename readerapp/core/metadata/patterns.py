@@ -25,10 +25,10 @@ def full_year(text: str | None) -> str | None:
     if not text:
         return None
     text = text.strip("'’")
-    if len(text) == 2:
+    if len(text) == 2 and text.isdigit():
         n = int(text)
         return str(2000 + n if n < 50 else 1900 + n)
-    return text
+    return text if re.fullmatch(YEAR, text) else None  # "012" or "3011" is no year
 
 
 def _neurips(year: str) -> str:
@@ -106,6 +106,7 @@ def venue_year(head: str) -> tuple[str | None, int | None]:
         name, year = build(m)
         if not name:
             continue
+        year = year if year and re.fullmatch(YEAR, str(year)) else None
         return (f"{name} {year}" if year else name), (int(year) if year else None)
     return None, None
 
