@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings, strategies as st
 
 from readerapp.cli import main
 from readerapp.core import lookup
@@ -141,3 +142,27 @@ def test_cli_lookup_is_off_by_default_shows_then_applies(tmp_path, monkeypatch, 
     assert main(["--library", str(lib_dir), "lookup", str(pid)]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("readerapp: lookup failed:") and "\n" not in err
+
+
+_json = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                     lambda children: st.lists(children, max_size=4)
+                     | st.dictionaries(st.sampled_from(["message", "items", "title", "author", "given", "family",
+                                                        "issued", "date-parts", "DOI", "container-title", "result",
+                                                        "hits", "hit", "info", "authors", "text", "year", "venue"]),
+                                       children, max_size=5), max_leaves=20)
+
+
+@settings(max_examples=300, deadline=None)
+@example(raw=b"", shaped={"message": {"issued": [1], "title": "abc", "container-title": "x"}}, title="x")
+@example(raw=b"", shaped={"message": {"items": [{"issued": {"date-parts": 5}, "title": ["x"]}]}}, title="x")
+@example(raw=b"", shaped={"result": {"hits": {"hit": [{"info": {"title": "x", "authors": [1]}}]}}}, title="x")
+@example(raw=b"", shaped={"result": {"hits": {"hit": [{"info": {"title": "x", "authors": {"author": 5}}}]}}},
+         title="x")
+@given(raw=st.binary(max_size=300), shaped=_json, title=st.text(max_size=40))
+def test_parsers_never_raise_on_odd_bodies(raw, shaped, title):
+    """Any body a server might send (bytes, or JSON of the right keys in the wrong shapes)."""
+    body = json.dumps(shaped).encode()
+    for data in (raw, body, b"<feed xmlns='http://www.w3.org/2005/Atom'><entry>" + raw + b"</entry></feed>"):
+        for result in (lookup.parse_arxiv(data), lookup.parse_crossref_work(data),
+                       lookup.parse_crossref_search(data, title or "x"), lookup.parse_dblp(data, title or "x")):
+            assert result is None or isinstance(result, dict)

@@ -129,7 +129,7 @@ def _crossref_fields(work: dict) -> dict:
     return out
 
 
-def parse_crossref_work(body: bytes) -> dict | None:
+def _parse_crossref_work(body: bytes) -> dict | None:
     try:
         message = json.loads(body or b"null")["message"]
     except (ValueError, KeyError, TypeError):
@@ -142,7 +142,7 @@ def _same_title(a: str, b: str) -> bool:
     return bool(ka) and len(ka & kb) / len(ka | kb) >= 0.85
 
 
-def parse_crossref_search(body: bytes, title: str) -> dict | None:
+def _parse_crossref_search(body: bytes, title: str) -> dict | None:
     """The first search hit whose title is the paper's (others are never taken)."""
     try:
         items = json.loads(body or b"null")["message"]["items"]
@@ -156,7 +156,7 @@ def parse_crossref_search(body: bytes, title: str) -> dict | None:
     return None
 
 
-def parse_dblp(body: bytes, title: str) -> dict | None:
+def _parse_dblp(body: bytes, title: str) -> dict | None:
     try:
         hits = json.loads(body or b"null")["result"]["hits"].get("hit") or []
     except (ValueError, KeyError, TypeError, AttributeError):
@@ -182,6 +182,22 @@ def parse_dblp(body: bytes, title: str) -> dict | None:
             out["doi"] = info["doi"]
         return out
     return None
+
+
+def _guarded(parse):
+    """A body in an unexpected shape is no record (None), never an exception."""
+    def run(*args):
+        try:
+            return parse(*args)
+        except (TypeError, AttributeError, KeyError, IndexError, ValueError):
+            return None
+    run.__doc__ = parse.__doc__
+    return run
+
+
+parse_crossref_work = _guarded(_parse_crossref_work)
+parse_crossref_search = _guarded(_parse_crossref_search)
+parse_dblp = _guarded(_parse_dblp)
 
 
 # ------------------------------------------------------------------ lookup
