@@ -80,6 +80,11 @@ def _json_list(value: str | None) -> list:
     return data if isinstance(data, list) else []
 
 
+def _stored_status(text_status: str) -> tuple[str, int]:
+    """(files.text_status, files.garbled) for an extraction's text_status."""
+    return ("ok", 1) if text_status == "garbled" else (text_status, 0)
+
+
 def _json_review(value: str | None) -> dict[str, str]:
     try:
         data = json.loads(value or "{}")
@@ -208,7 +213,7 @@ class Library:
     # ---------------------------------------------------------------- papers
     _PAPER_SELECT = """
         SELECT p.*, f.path AS f_path, f.pages AS f_pages, f.sha256 AS f_sha256,
-               f.text_status AS f_text_status
+               f.text_status AS f_text_status, f.garbled AS f_garbled
         FROM papers p
         LEFT JOIN files f ON f.id = (SELECT max(id) FROM files WHERE paper_id = p.id)
     """
@@ -234,7 +239,7 @@ class Library:
             path=row["f_path"],
             pages=row["f_pages"] or 0,
             sha256=row["f_sha256"],
-            text_status=row["f_text_status"],
+            text_status="garbled" if row["f_garbled"] else row["f_text_status"],
             tags=tags if tags is not None else [],
             review=_json_review(row["review"]),
         )
@@ -513,11 +518,12 @@ class Library:
 
     def add_file(self, paper_id: int, *, sha256: str, path: str, size: int, pages: int,
                  text_status: str = "ok") -> int:
+        status, garbled = _stored_status(text_status)
         with self.transaction() as conn:
             return conn.execute(
-                "INSERT INTO files (paper_id, sha256, path, size, pages, text_status, date_added)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (paper_id, sha256, path, size, pages, text_status, now_iso()),
+                "INSERT INTO files (paper_id, sha256, path, size, pages, text_status, garbled, date_added)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (paper_id, sha256, path, size, pages, status, garbled, now_iso()),
             ).lastrowid
 
     def relink_file(self, file_id: int, new_path: str) -> None:
@@ -528,7 +534,8 @@ class Library:
 
     def set_text_status(self, paper_id: int, status: str) -> None:
         with self.transaction() as conn:
-            conn.execute("UPDATE files SET text_status = ? WHERE paper_id = ?", (status, paper_id))
+            conn.execute("UPDATE files SET text_status = ?, garbled = ? WHERE paper_id = ?",
+                         (*_stored_status(status), paper_id))
 
     def current_files(self) -> list[sqlite3.Row]:
         """The file each paper is read from (its newest)."""
@@ -554,9 +561,9 @@ class Library:
             paper_id = conn.execute(f"INSERT INTO papers ({cols}) VALUES ({marks})",
                                     list(values.values())).lastrowid
             conn.execute(
-                "INSERT INTO files (paper_id, sha256, path, size, pages, text_status, date_added)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (paper_id, sha256, path, size, pages, text_status, ts),
+                "INSERT INTO files (paper_id, sha256, path, size, pages, text_status, garbled, date_added)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (paper_id, sha256, path, size, pages, *_stored_status(text_status), ts),
             )
         return paper_id
 
