@@ -67,8 +67,7 @@ def cmd_lookup(args) -> int:
                     print(f"{label}\n  from {found.source}:")
                     for name, (old, new) in changes.items():
                         print(f"  {name:9} {_show(old)}  ->  {_show(new)}")
-            if changes and (args.apply or (ask and input("  write these changes? [y/N] ").strip().lower()
-                                            in ("y", "yes"))):
+            if changes and (args.apply or (ask and _confirm("  write these changes? [y/N] "))):
                 lookup.apply_changes(lib, pid, changes)
                 entry["applied"] = True
                 if not args.json:
@@ -79,6 +78,14 @@ def cmd_lookup(args) -> int:
     elif changes_pending(report) and not args.apply and not ask:
         print("(nothing written: run again with --apply to write these changes)", file=sys.stderr)
     return EXIT_OK
+
+
+def _confirm(prompt: str) -> bool:
+    try:
+        return input(prompt).strip().lower() in ("y", "yes")
+    except EOFError:  # Ctrl+D: no
+        print()
+        return False
 
 
 def changes_pending(report: list[dict]) -> bool:

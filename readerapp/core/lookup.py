@@ -236,6 +236,8 @@ def proposed_changes(paper, found: Found) -> dict[str, tuple]:
         new = found.fields.get(name)
         if new in (None, "", []) or name in paper.user_fields:
             continue
+        if name == "year" and not (isinstance(new, int) and 1000 <= new <= 2200):
+            continue  # a source's typo is no year
         old = getattr(paper, name)
         if old == new or (name == "title" and title_key(old or "") == title_key(new) and old):
             continue
