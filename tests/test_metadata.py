@@ -128,3 +128,53 @@ def test_fast_enough_per_paper(corpus_dir, manifest):
     per_paper = (time.perf_counter() - t) / len(docs)
     print(f"metadata extraction: {per_paper * 1000:.1f} ms per paper")
     assert per_paper < 0.5
+
+
+# ------------------------------------------------------------------ the failure classes of issue 15
+def test_affiliations_places_and_titles_are_not_authors():
+    from readerapp.core.metadata.names import names_in_line
+
+    for text in ("Northern Ireland", "INRIA Futurs", "Machine Learning Group", "Prof. Ketan Shah",
+                 "Dr. Jane Roe", "San Diego, La Jolla, California 92093", "UC Berkeley", "Google Brain"):
+        assert names_in_line(text) == [], text
+    assert names_in_line("Kaiming He Xiangyu Zhang Shaoqing Ren Jian Sun") == [
+        "Kaiming He", "Xiangyu Zhang", "Shaoqing Ren", "Jian Sun"]
+    assert names_in_line("By J. H. SALTZER, D. P. REED and D. D. CLARK") == ["J. H. Saltzer", "D. P. Reed",
+                                                                             "D. D. Clark"]
+    assert names_in_line("S. Kirkpatrick, C. D. Gelatt Jr., M. P. Vecchi") == ["S. Kirkpatrick", "C. D. Gelatt Jr.",
+                                                                              "M. P. Vecchi"]
+    assert names_in_line("Wei Liu1(B), Dragomir Anguelov2, and Laurens van der Maaten3") == [
+        "Wei Liu", "Dragomir Anguelov", "Laurens van der Maaten"]
+
+
+def test_banners_page_ranges_and_author_lines_are_never_the_title(tmp_path):
+    """A Science-style page whose printed title is an image: the page number, the page range,
+    the big author line with superscript marks and the journal line are all refused."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((40, 50), "504", fontsize=16)
+    page.insert_text((40, 66), "504..507", fontsize=8)
+    page.insert_text((40, 90), "28 JULY 2006 VOL 313 SCIENCE www.sciencemag.org", fontsize=8)
+    page.draw_rect(pymupdf.Rect(40, 110, 560, 150), fill=(0.2, 0.2, 0.2))  # the title, as a picture
+    x = 40
+    for name, mark in (("Wei Liu", "1"), ("Dragomir Anguelov", "2"), ("Dumitru Erhan", "3")):
+        x += page.insert_text((x, 180), name + ",", fontsize=14) and pymupdf.get_text_length(name + ",", fontsize=14)
+        page.insert_text((x, 174), mark, fontsize=8)
+        x += 12
+    body = "We study the problem of learning representations from data with deep networks. " * 40
+    page.insert_textbox(pymupdf.Rect(40, 220, 560, 760), body, fontsize=10)
+    doc.set_metadata({"title": ""})
+    m = extract_metadata(doc, [page.get_text()])
+    assert m.title is None
+    assert m.year == 2006
+    doc.set_metadata({"title": "Reducing the Dimensionality of Data with Neural Networks"})
+    assert extract_metadata(doc, [page.get_text()]).title == \
+        "Reducing the Dimensionality of Data with Neural Networks"
+    doc.close()
+
+
+def test_all_caps_titles_keep_units_and_numbers():
+    from readerapp.core.metadata.text import title_case
+
+    assert title_case("SQUEEZENET: ALEXNET-LEVEL ACCURACY WITH 50X FEWER PARAMETERS AND <0.5MB MODEL SIZE") == \
+        "Squeezenet: Alexnet-Level Accuracy with 50x Fewer Parameters and <0.5MB Model Size"

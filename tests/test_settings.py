@@ -13,7 +13,8 @@ import pytest
 from readerapp.core.settings import DEFAULT_MODEL, Settings, load_settings, save_settings, settings_path
 
 DOCUMENTED_KEYS = ["library_path", "embedding_model", "embedding_device", "theme", "language", "export_style",
-                   "export_language", "template_dir", "backup_keep", "backup_interval_hours", "ocr_language"]
+                   "export_language", "template_dir", "backup_keep", "backup_interval_hours", "ocr_language",
+                   "lookup_online"]
 
 
 def keys() -> list[str]:

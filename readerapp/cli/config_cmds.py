@@ -23,6 +23,7 @@ KEY_HELP = {
     "backup_keep": "automatic backups of the library to keep",
     "backup_interval_hours": "hours between automatic backups",
     "ocr_language": "Tesseract language(s) for scanned PDFs, e.g. eng+chi_sim",
+    "lookup_online": "allow `readerapp lookup` to ask arXiv, Crossref and DBLP: true or false",
 }
 _PATH_KEYS = ("library_path", "template_dir")
 _UNSET_WORDS = ("", "null", "none", "default")

@@ -41,6 +41,8 @@ def register(sub) -> None:
     p.add_argument("--status", choices=("to-read", "reading", "read"))
     p.add_argument("--tag")
     p.add_argument("--sort", default="date_added", choices=("date_added", "title", "year", "venue", "status", "id"))
+    p.add_argument("--needs-review", action="store_true",
+                   help="only papers whose extracted metadata is doubtful (fix with `set`, which clears the flag)")
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("show", help="show one paper with its note, highlights and links")
@@ -168,11 +170,16 @@ def cmd_list(args) -> int:
     with open_library(args) as lib:
         papers = lib.list_papers(status=args.status, tag=args.tag, order=args.sort,
                                  descending=args.sort in ("date_added", "year"))
+    if getattr(args, "needs_review", False):
+        papers = [p for p in papers if p.review]
     if args.json:
         print_json([p.to_json() for p in papers])
         return EXIT_OK
     for p in papers:
-        print(f"{p.id:>5}  {p.year or '':>4}  {p.status:8}  {_short(p.title, 70):70}  {_short(p.first_author, 24)}")
+        line = f"{p.id:>5}  {p.year or '':>4}  {p.status:8}  {_short(p.title, 70):70}  {_short(p.first_author, 24)}"
+        if getattr(args, "needs_review", False):
+            line += "  review: " + ", ".join(sorted(p.review))
+        print(line)
     print(f"{len(papers)} paper(s)", file=sys.stderr)
     return EXIT_OK
 
@@ -189,7 +196,7 @@ def cmd_show(args) -> int:
         data.update({
             "url": paper.url, "model_name": paper.model_name, "summary": paper.summary,
             "date_added": paper.date_added, "date_read": paper.date_read, "tags": paper.tags,
-            "sections": sections, "text_status": paper.text_status,
+            "sections": sections, "text_status": paper.text_status, "review": paper.review,
             "note": {k: getattr(note, k) for k in ("problem", "method", "results", "notes")},
             "highlights": [h.to_json() for h in highlights],
             "links": [ln.to_json() for ln in links],
@@ -202,7 +209,9 @@ def cmd_show(args) -> int:
         ("Code", paper.code_url), ("Model", paper.model_name), ("Status", paper.status),
         ("Tags", ", ".join(paper.tags)), ("Sections", "; ".join(sections)), ("File", paper.path),
         ("Pages", paper.pages or None),
-        ("Text", {"no-text": "no text layer", "ocr": "from OCR"}.get(paper.text_status or "", None)),
+        ("Text", {"no-text": "no text layer", "ocr": "from OCR",
+                  "garbled": "garbled text layer (wrong glyphs; OCR needs Tesseract)"}.get(paper.text_status or "")),
+        ("Review", "; ".join(f"{k}: {v}" for k, v in sorted(paper.review.items())) or None),
         ("Added", paper.date_added), ("Summary", paper.summary),
     ]
     for label, value in rows:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from readerapp.core import pdftext
+from readerapp.core.metadata import fallback_title
 from readerapp.core.models import ImportResult
 from readerapp.core.workerpool import GuardedPool
 
@@ -87,10 +88,6 @@ def precheck(path: Path) -> tuple[Candidate | None, str]:
         return None, "no permission to read the file"
     except OSError as exc:
         return None, f"cannot read the file: {exc.strerror or exc}"
-
-
-def fallback_title(path: Path) -> str:
-    return path.stem.replace("_", " ").replace("-", " ").strip() or path.name
 
 
 class Importer:
@@ -170,9 +167,10 @@ class Importer:
     def _store_extracted(self, cand: Candidate, data: dict) -> ImportResult:
         lib = self.library
         meta = dict(data.get("metadata") or {})
-        if not (meta.get("title") or "").strip():
-            meta["title"] = fallback_title(cand.path)
         pages = data["pages"]
+        if not (meta.get("title") or "").strip():
+            meta["title"], reason = fallback_title(cand.path, pages[0] if pages else "")
+            meta["review"] = {**(meta.get("review") or {}), "title": reason}
         text_status = data["text_status"]
         # A later import of a PDF fills the entry a paper list created (no file yet).
         match = lib.find_paper_for_entry(arxiv_id=meta.get("arxiv_id"), doi=meta.get("doi"),
@@ -194,6 +192,8 @@ class Importer:
             reasons.append("no text layer (scanned?): imported without searchable text")
         elif text_status == "ocr":
             reasons.append("no text layer: text recognised by OCR")
+        elif text_status == "garbled":
+            reasons.append("garbled text layer (wrong glyphs): imported without usable text; OCR needs Tesseract")
         if data.get("page_errors"):
             reasons.append(f"{data['page_errors']} damaged page(s) skipped")
         return ImportResult(str(cand.path), "imported", paper_id, "; ".join(reasons), data["page_count"])
@@ -249,7 +249,11 @@ def reindex(library, paper_ids: Iterable[int] | None = None, *, metadata: bool =
                 if data["text_status"] != row["text_status"]:
                     library.set_text_status(pid, data["text_status"])
                 if metadata:
-                    library.apply_extracted_metadata(pid, data.get("metadata") or {}, overwrite=True)
+                    meta = dict(data.get("metadata") or {})
+                    if not (meta.get("title") or "").strip():  # the title stays; so does its review flag
+                        reason = fallback_title(Path(row["path"]), data["pages"][0] if data["pages"] else "")[1]
+                        meta["review"] = {**(meta.get("review") or {}), "title": reason}
+                    library.apply_extracted_metadata(pid, meta, overwrite=True)
                 res = ImportResult(row["path"], "updated", pid, "", data["page_count"])
             results.append(res)
             if progress:

@@ -70,6 +70,19 @@ def _json_list(value: str | None) -> list:
     return data if isinstance(data, list) else []
 
 
+def _stored_status(text_status: str) -> tuple[str, int]:
+    """(files.text_status, files.garbled) for an extraction's text_status."""
+    return ("ok", 1) if text_status == "garbled" else (text_status, 0)
+
+
+def _json_review(value: str | None) -> dict[str, str]:
+    try:
+        data = json.loads(value or "{}")
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
 class Library:
     """An open library folder. Use as a context manager or call :meth:`close`."""
 
@@ -204,7 +217,7 @@ class Library:
     # ---------------------------------------------------------------- papers
     _PAPER_SELECT = """
         SELECT p.*, f.path AS f_path, f.pages AS f_pages, f.sha256 AS f_sha256,
-               f.text_status AS f_text_status
+               f.text_status AS f_text_status, f.garbled AS f_garbled
         FROM papers p
         LEFT JOIN files f ON f.id = (SELECT max(id) FROM files WHERE paper_id = p.id)
     """
@@ -230,8 +243,9 @@ class Library:
             path=row["f_path"],
             pages=row["f_pages"] or 0,
             sha256=row["f_sha256"],
-            text_status=row["f_text_status"],
+            text_status="garbled" if row["f_garbled"] else row["f_text_status"],
             tags=tags if tags is not None else [],
+            review=_json_review(row["review"]),
         )
 
     def _tags_by_paper(self, paper_ids: list[int] | None = None) -> dict[int, list[str]]:
@@ -377,13 +391,16 @@ class Library:
             return
         values = self._validate_fields(fields)
         with self.transaction() as conn:
-            row = conn.execute("SELECT user_fields, status, date_read FROM papers WHERE id = ?",
+            row = conn.execute("SELECT user_fields, status, date_read, review FROM papers WHERE id = ?",
                                (paper_id,)).fetchone()
             if row is None:
                 raise NotFound(f"no paper with id {paper_id}")
             user = set(_json_list(row["user_fields"]))
             if by_user:
                 user |= set(values) & set(PAPER_FIELDS)
+                review = _json_review(row["review"])
+                if set(review) & set(values):  # a field set by hand needs no review
+                    values["review"] = json.dumps({k: v for k, v in review.items() if k not in values})
             if values.get("status") == "read" and row["status"] != "read" and not row["date_read"] \
                     and "date_read" not in values:
                 values["date_read"] = now_iso()
@@ -412,6 +429,33 @@ class Library:
                     changes[name] = new
         if changes:
             self.update_paper(paper_id, by_user=False, **changes)
+        self._merge_review(paper_id, meta.get("review") or {}, paper.user_fields,
+                           replace=set(EXTRACTED_FIELDS) if overwrite else set(changes))
+
+    def _merge_review(self, paper_id: int, reasons: dict, user_fields: list[str], *, replace: set[str]) -> None:
+        """Review reasons of freshly extracted fields replace the old ones for those fields;
+        fields the user set never need review."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT review FROM papers WHERE id = ?", (paper_id,)).fetchone()
+            if row is None:
+                return
+            review = {k: v for k, v in _json_review(row["review"]).items() if k not in replace}
+            review.update({k: str(v) for k, v in reasons.items() if k in replace or k not in review})
+            review = {k: v for k, v in review.items() if k not in user_fields}
+            if review != _json_review(row["review"]):
+                conn.execute("UPDATE papers SET review = ? WHERE id = ?", (json.dumps(review), paper_id))
+
+    def set_review(self, paper_id: int, field: str, reason: str | None) -> None:
+        """Flag one field for review with a reason, or clear it (reason None)."""
+        self.get_paper(paper_id)  # raises NotFound
+        self._merge_review(paper_id, {} if reason is None else {field: reason}, [], replace={field})
+        self._notify("paper", paper_id)
+
+    def papers_needing_review(self) -> list[Paper]:
+        """Papers with at least one extracted field flagged as doubtful, newest first."""
+        rows = self._query(self._PAPER_SELECT + " WHERE p.review <> '{}' ORDER BY p.id DESC")
+        tags = self._tags_by_paper([r["id"] for r in rows])
+        return [self._paper_from_row(r, tags.get(r["id"], [])) for r in rows]
 
     def set_field(self, paper_id: int, field: str, value: str) -> None:
         """Set one field from text (the CLI `set` command and simple GUI editors).
@@ -478,11 +522,12 @@ class Library:
 
     def add_file(self, paper_id: int, *, sha256: str, path: str, size: int, pages: int,
                  text_status: str = "ok") -> int:
+        status, garbled = _stored_status(text_status)
         with self.transaction() as conn:
             return conn.execute(
-                "INSERT INTO files (paper_id, sha256, path, size, pages, text_status, date_added)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (paper_id, sha256, path, size, pages, text_status, now_iso()),
+                "INSERT INTO files (paper_id, sha256, path, size, pages, text_status, garbled, date_added)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (paper_id, sha256, path, size, pages, status, garbled, now_iso()),
             ).lastrowid
 
     def relink_file(self, file_id: int, new_path: str) -> None:
@@ -493,7 +538,8 @@ class Library:
 
     def set_text_status(self, paper_id: int, status: str) -> None:
         with self.transaction() as conn:
-            conn.execute("UPDATE files SET text_status = ? WHERE paper_id = ?", (status, paper_id))
+            conn.execute("UPDATE files SET text_status = ?, garbled = ? WHERE paper_id = ?",
+                         (*_stored_status(status), paper_id))
 
     def current_files(self) -> list[sqlite3.Row]:
         """The file each paper is read from (its newest)."""
@@ -510,6 +556,8 @@ class Library:
         values = self._validate_fields({k: v for k, v in meta.items() if k in EXTRACTED_FIELDS})
         ts = now_iso()
         values.update(date_added=ts, date_modified=ts)
+        if meta.get("review"):
+            values["review"] = json.dumps({str(k): str(v) for k, v in meta["review"].items()})
         values.setdefault("title", "")
         cols = ", ".join(values)
         marks = ", ".join("?" for _ in values)
@@ -517,9 +565,9 @@ class Library:
             paper_id = conn.execute(f"INSERT INTO papers ({cols}) VALUES ({marks})",
                                     list(values.values())).lastrowid
             conn.execute(
-                "INSERT INTO files (paper_id, sha256, path, size, pages, text_status, date_added)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (paper_id, sha256, path, size, pages, text_status, ts),
+                "INSERT INTO files (paper_id, sha256, path, size, pages, text_status, garbled, date_added)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (paper_id, sha256, path, size, pages, *_stored_status(text_status), ts),
             )
         return paper_id
 

@@ -52,6 +52,7 @@ class Paper:
     sha256: str | None = None
     text_status: str | None = None
     tags: list[str] = field(default_factory=list)
+    review: dict[str, str] = field(default_factory=dict)  # extracted field -> why it may be wrong
 
     def to_json(self) -> dict:
         """The stable JSON of a paper (documented in the README)."""

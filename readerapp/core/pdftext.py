@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 
 log = logging.getLogger(__name__)
 
 MIN_TEXT_CHARS = 20  # a page with fewer characters counts as having no text layer
+TEXT_STATUSES = ("ok", "no-text", "ocr", "garbled")
 
 
 def warm_up() -> None:
@@ -78,7 +80,7 @@ def extract_file(path: str, *, ocr: bool = False, ocr_language: str = "eng",
     """Extract per-page text and metadata of the PDF at `path`.
 
     Returns {"pages": [str, ...], "page_count": int, "metadata": dict,
-    "text_status": "ok"|"no-text"|"ocr", "page_errors": int} or
+    "text_status": "ok"|"no-text"|"ocr"|"garbled", "page_errors": int} or
     {"error": "one-line reason"}. Never raises.
     """
     try:
@@ -109,11 +111,17 @@ def extract_file(path: str, *, ocr: bool = False, ocr_language: str = "eng",
         text_status = "ok"
         if not any(len(p.strip()) >= MIN_TEXT_CHARS for p in pages):
             text_status = "no-text"
-            if ocr and tesseract_available():
-                ocr_pages = _ocr_pages(doc, ocr_language, ocr_budget_s)
-                if any(len(p.strip()) >= MIN_TEXT_CHARS for p in ocr_pages):
-                    pages, text_status = ocr_pages, "ocr"
+        elif text_quality(pages) == "garbled":
+            text_status = "garbled"  # a text layer of wrong glyphs: as good as none
+        if text_status != "ok" and ocr and tesseract_available():
+            ocr_pages = _ocr_pages(doc, ocr_language, ocr_budget_s)
+            if any(len(p.strip()) >= MIN_TEXT_CHARS for p in ocr_pages) and text_quality(ocr_pages) != "garbled":
+                pages, text_status = ocr_pages, "ocr"
         metadata = _metadata(doc, pages)
+        if text_status == "garbled" and metadata:
+            review = metadata.setdefault("review", {})
+            for name in ("title", "authors"):
+                review[name] = "the PDF's text layer is garbled (wrong glyphs): check it against the page"
         return {
             "pages": pages,
             "page_count": doc.page_count,
@@ -125,6 +133,70 @@ def extract_file(path: str, *, ocr: bool = False, ocr_language: str = "eng",
         return {"error": f"extraction failed ({_short(exc)})"}
     finally:
         doc.close()
+
+
+# Frequent words of English and of the other languages papers are commonly written in (Latin script):
+# prose has a third or more of its words among them, a garbled layer almost none.
+_COMMON_WORDS = frozenset("""
+the of and to in is that for it as was with be by on not he this are or his from at which but have an they
+you were her she there been their one all we can has if more when will would who so no our these its also
+than them may such into only other some two then what used using use each based however both between where
+der die und in den von zu das mit sich des auf für ist im dem nicht ein eine als auch es an werden aus er hat
+le la les de des et en un une du est que qui dans pour par sur pas au avec ce il sont ou plus
+el los las y del se por con para una es al lo como más pero sus o este entre cuando
+il di che e la per un non sono della le con si da del è al nel gli
+o os as um uma não com para por mais dos das
+het een van en de dat is op te zijn voor met
+и в не на что с по как это для от из к у же но или
+""".split())
+_ODD = re.compile("[\ue000-\uf8ff\U000f0000-\U0010fffd\ufffd\x00-\x08\x0b\x0e-\x1f]")  # private use, U+FFFD, controls
+_LETTER = re.compile(r"[^\W\d_]")
+_WIDE = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f]")  # CJK, kana, hangul
+_SPACE = re.compile(r"\s")
+_DIGIT = re.compile(r"\d")
+_TOKEN = re.compile(r"[^\W\d_]+")
+_OTHER_SCRIPT = re.compile("[\u0250-\u03ff\u0500-\U0010ffff]")  # scripts the word list does not cover
+GARBLED_PAGE_SHARE = 0.5  # a document is garbled when at least this share of its judged pages is
+PAGE_SAMPLE_CHARS = 8_000  # characters of a page that are judged
+
+
+def page_quality(text: str) -> str | None:
+    """"garbled", "ok", or None when the page says too little to tell (short pages, scripts
+    without spaces between words, pages of numbers)."""
+    text = text[:PAGE_SAMPLE_CHARS]
+    chars = len(text) - len(_SPACE.findall(text))
+    if chars < 200:
+        return None
+    if len(_ODD.findall(text)) > 0.3 * chars:
+        return "garbled"
+    letters = len(_LETTER.findall(text))
+    if len(_WIDE.findall(text)) > 0.3 * max(1, letters):
+        return None  # CJK, kana, hangul: words are not separated by spaces
+    if letters < 0.4 * chars:
+        # mostly symbols and punctuation is a broken font map; mostly digits is a table
+        return "garbled" if len(_DIGIT.findall(text)) < 0.3 * chars else None
+    tokens = _TOKEN.findall(text.lower())
+    if len(tokens) < 40:
+        return None
+    if sum(1 for t in tokens if _OTHER_SCRIPT.match(t)) > 0.5 * len(tokens):
+        return None
+    common = sum(1 for t in tokens if t in _COMMON_WORDS) / len(tokens)
+    return "garbled" if common < 0.04 else "ok"
+
+
+def text_quality(pages: list[str], max_pages: int = 8) -> str:
+    """"garbled" when most pages whose text can be judged are mostly non-words or
+    private-use glyphs (a text layer with the wrong glyph mapping), else "ok"."""
+    verdicts: list[str] = []
+    for page in pages[:max_pages]:
+        verdict = page_quality(page)
+        if verdict is not None:
+            verdicts.append(verdict)
+        if len(verdicts) >= 3 and "garbled" not in verdicts:
+            return "ok"  # three readable pages: a working text layer (most documents stop here)
+    if verdicts and verdicts.count("garbled") >= GARBLED_PAGE_SHARE * len(verdicts):
+        return "garbled"
+    return "ok"
 
 
 def _metadata(doc, pages: list[str]) -> dict:

@@ -16,6 +16,8 @@ template_dir         folder with user export templates         (user config dir)
 backup_keep          backups of the user library to keep       10
 backup_interval_hours hours between automatic backups          6
 ocr_language         Tesseract language(s), e.g. "eng+chi_sim" eng
+lookup_online        allow `readerapp lookup` to ask arXiv,    false
+                     Crossref and DBLP for metadata
 ==================== ========================================= ==========================
 
 A settings file that cannot be read, or holds bad values, is reported (logged,
@@ -59,6 +61,7 @@ class Settings:
     backup_keep: int = 10
     backup_interval_hours: float = 6.0
     ocr_language: str = "eng"
+    lookup_online: bool = False
     problems: list[str] = field(default_factory=list, repr=False, compare=False)
 
     def to_json(self) -> dict:
@@ -76,7 +79,13 @@ def _check(name: str, value, default):
         if value not in _CHOICES[name]:
             raise ValueError(f"must be one of {', '.join(_CHOICES[name])}")
         return value
-    if isinstance(default, bool) or default is None:
+    if isinstance(default, bool):
+        if isinstance(value, str) and value.strip().lower() in ("true", "yes", "on", "1", "false", "no", "off", "0"):
+            return value.strip().lower() in ("true", "yes", "on", "1")
+        if not isinstance(value, bool):
+            raise ValueError("must be true or false")
+        return value
+    if default is None:
         if value is not None and not isinstance(value, str):
             raise ValueError("must be a text or null")
         return value

@@ -326,7 +326,7 @@ class SidebarTree(QTreeWidget):
     """All papers / Sections (two levels) / Tags (with counts). Selecting an
     item filters the table; papers dropped on a section are assigned to it."""
 
-    filterChanged = Signal(str, object)     # kind ("all", "section", "tag", "unfiled"), value
+    filterChanged = Signal(str, object)     # kind ("all", "section", "tag", "review"), value
     papersDropped = Signal(list, int)       # paper ids, section id
     errorMessage = Signal(str)
 
@@ -350,6 +350,10 @@ class SidebarTree(QTreeWidget):
         self.blockSignals(True)
         self.clear()
         self.all_item = self._item(self, self.tr("All papers"), "all", None)
+        self.review_item = self._item(self, "", "review", None)
+        self.set_review_count(len(self.library.papers_needing_review()))
+        self.review_item.setToolTip(0, self.tr("Papers whose title, authors or year may be wrong; "
+                                               "correcting a field takes it off this list"))
         self.sections_item = self._item(self, self.tr("Sections"), "sections_root", None)
         self.sections_item.setFlags(Qt.ItemFlag.ItemIsEnabled)
         self.sections_item.setToolTip(0, self.tr("Right-click to add a section; drag papers onto a section"))
@@ -373,6 +377,9 @@ class SidebarTree(QTreeWidget):
             self._selection = ("all", None)
             self.filterChanged.emit("all", None)
 
+    def set_review_count(self, count: int) -> None:
+        self.review_item.setText(0, self.tr("Needs review (%n)", "", count))
+
     def _item(self, parent, text, kind, value) -> QTreeWidgetItem:
         item = QTreeWidgetItem(parent, [text])
         item.setData(0, KIND_ROLE, kind)
@@ -395,7 +402,7 @@ class SidebarTree(QTreeWidget):
         if item is None:
             return
         kind = item.data(0, KIND_ROLE)
-        if kind not in ("all", "section", "tag"):
+        if kind not in ("all", "section", "tag", "review"):
             return
         self._selection = (kind, item.data(0, VALUE_ROLE))
         self.filterChanged.emit(*self._selection)

@@ -251,6 +251,7 @@ class MainWindow(QMainWindow):
         selected = self.table.selected_paper_ids()
         papers = self.library.list_papers()
         self.model.set_papers(papers)
+        self.sidebar.set_review_count(sum(1 for p in papers if p.review))
         self._apply_sidebar_filter()
         if selected:
             sel = self.table.selectionModel()
@@ -298,6 +299,8 @@ class MainWindow(QMainWindow):
             ids = [p.id for p in self.library.list_papers(section_id=int(value))]
         elif kind == "tag":
             ids = [p.id for p in self.library.list_papers(tag=str(value))]
+        elif kind == "review":
+            ids = [p.id for p in self.library.papers_needing_review()]
         else:
             ids = None
         self.proxy.set_paper_ids(ids)
