@@ -11,7 +11,7 @@ from readerapp.core.errors import InvalidValue
 from readerapp.core.export.render import ExportOptions, render_list
 from readerapp.core.export.roundtrip import normalize
 from readerapp.core.importer import import_paths
-from readerapp.core.listimport import import_list, parse_list
+from readerapp.core.listimport import UnknownListLayout, import_list, parse_list
 
 
 def _paper(lib, title):
@@ -181,12 +181,20 @@ def test_an_unknown_format_reports_skipped_lines(library, tmp_path):
     assert (3, "* plain bullet without link") in skipped
 
 
-def test_nothing_readable_imports_nothing_and_lists_every_line(library, tmp_path):
+def test_a_text_in_no_known_layout_is_refused_whole_with_one_line(library, tmp_path):
+    """No known layout: one summary line (lines, closest layout, what it missed), nothing imported."""
     path = tmp_path / "prose.md"
     path.write_text("just prose\n\nmore prose\n", encoding="utf-8")
-    result = import_list(library, path)
-    assert result.entries == 0 and library.count_papers() == 0
-    assert [(s.line, s.text) for s in result.skipped] == [(1, "just prose"), (3, "more prose")]
+    with pytest.raises(UnknownListLayout) as err:
+        import_list(library, path)
+    assert "\n" not in str(err.value) and "2 non-blank lines" in str(err.value)
+    assert "nothing was imported" in str(err.value)
+    table = tmp_path / "table.md"
+    table.write_text("# Talks\n\n| Speaker | Slides |\n|---|---|\n| A | [s](http://x.org/s.pdf) |\n", encoding="utf-8")
+    with pytest.raises(UnknownListLayout,
+                       match=r"closest: table \(line 3, columns Speaker \| Slides\): missing a title column"):
+        import_list(library, table)
+    assert library.count_papers() == 0 and library.sections() == [] and library.list_names() == []
 
 
 def test_unreadable_files_are_refused(library, tmp_path):

@@ -185,6 +185,10 @@ def _digest_entry(e: "EntryView", L: dict) -> str:
     return block + ("\n\n" + "\n".join(tail) if tail else "")
 
 
+# the fields an entry kept whole (another layout of a mixed list) shows
+BLOCK_FIELDS = ("title", "url", "arxiv_id", "doi", "code_url", "venue", "year", "model_name", "summary", "tags",
+                "links", "note_page", "date")
+
 # part name -> (fields it shows, default rendering)
 _P = Callable[["EntryView", dict], str]
 PARTS: dict[str, dict[str, tuple[tuple[str, ...], _P]]] = {
@@ -220,6 +224,7 @@ class EntryView:
     lang: str
     note_page: str | None = None
     entry: dict = field(default_factory=dict)  # formatting kept from an imported list
+    hidden: bool = False  # a second paper of one list item, written by the item's first paper
 
     @property
     def L(self) -> dict:
@@ -239,7 +244,14 @@ class EntryView:
 
     @property
     def date(self) -> str:
-        return yyyymmdd(self.p.date_read) or yyyymmdd(self.p.date_added)
+        """The entry's own date (a dated list's date is stored as the date read); never today's."""
+        return yyyymmdd(self.p.date_read)
+
+    @property
+    def block(self) -> str | None:
+        """The whole text of an entry written in another layout of its list (a card among tables),
+        while the paper is unchanged; None otherwise."""
+        return self.kept("block")
 
     @property
     def after(self) -> str:
@@ -259,6 +271,8 @@ class EntryView:
         return out
 
     def fingerprint(self, part: str, style: str | None = None) -> str:
+        if part == "block":
+            return _fp(self.field_values(BLOCK_FIELDS))
         names = PARTS.get(style or self.style, {}).get(part, ((), None))[0]
         return _fp(self.field_values(names))
 
@@ -306,6 +320,22 @@ class SectionView:
     after: str = ""
     columns: list[dict] = field(default_factory=list)  # [{"label", "role"}]
     entries: list[EntryView] = field(default_factory=list)
+
+    @property
+    def shown(self) -> list[EntryView]:
+        return [e for e in self.entries if not e.hidden]
+
+    @property
+    def runs(self) -> list[dict]:
+        """The shown entries in runs: {"block": True, "entries": [...]} for entries kept whole
+        (another layout of the list), {"block": False, ...} for entries this style writes."""
+        out: list[dict] = []
+        for e in self.shown:
+            is_block = e.block is not None
+            if not out or out[-1]["block"] != is_block:
+                out.append({"block": is_block, "entries": []})
+            out[-1]["entries"].append(e)
+        return out
 
 
 @dataclass
@@ -457,6 +487,7 @@ def build_document(lib, opts: ExportOptions) -> Document:
     doc = Document(style=opts.style, lang=opts.lang, L=L, name=opts.name)
     stored = lib.get_list(opts.name) if opts.name else None
     layout = stored["layout"] if stored else {}
+    own = stored is not None and stored.get("style") == opts.style  # the list's own style
     levels = layout.get("levels") or [2, 3]
     index = _section_index(lib)
     wanted = [opts.section] if isinstance(opts.section, str) else list(opts.section or [])
@@ -503,13 +534,19 @@ def build_document(lib, opts: ExportOptions) -> Document:
         sv = SectionView(id=sid, name=path[-1], path=path, level=level, hashes=hashes, heading=heading,
                          anchor=md.github_anchor(path[-1], anchors), before=spec.get("before") or "",
                          after=spec.get("after") or "")
-        entries = lib.placement_entries(sid)
+        if not own:  # another style: rendered from the paper fields only, no text kept from the list
+            sv.before = sv.after = ""
+        entries = lib.placement_entries(sid) if own else {}
         papers = lib.papers_in_section(sid)
         for p in papers:
             first_section_of.setdefault(p.id, path)
             sv.entries.append(EntryView(p=p, links=lib.links(p.id), style=opts.style, lang=opts.lang,
                                         entry=entries.get(p.id, {})))
-        if spec.get("columns"):
+        by_id = {e.p.id: e for e in sv.entries}
+        for e in sv.entries:
+            lead = by_id.get(e.entry.get("joined"))  # type: ignore[arg-type]
+            e.hidden = lead is not None and lead.kept("head") is not None
+        if spec.get("columns") and own:
             sv.columns = [{"label": c[0], "role": c[1]} for c in spec["columns"]]
         else:
             sv.columns = _default_columns(L, any(e.talk_links for e in sv.entries))
