@@ -249,6 +249,8 @@ def import_list(lib, path: str | Path, *, style: str | None = None, name: str | 
                     # the repeated entry's text is kept after the entry before it
                     repeat = "\n".join(parsed.lines[e.start:e.end]) if not e.fields.get("_joined") else ""
                     prev = last_placed.fields.get("_after") or ""
+                    if repeat and not prev and e.start > 0 and not parsed.lines[e.start - 1].strip():
+                        repeat = "\n" + repeat  # its own block, as it was
                     last_placed.fields["_after"] = "\n\n".join(x for x in (prev, repeat, e.fields.get("_after"))
                                                                  if x)
                     result.skipped.append(Skipped(e.start + 1, parsed.lines[e.start],

@@ -467,7 +467,7 @@ def _default_columns(L: dict, with_talks: bool) -> list[dict]:
     roles = [r for r in TABLE_ROLES if with_talks or r != "talks"]
     keys = {"title": "paper", "code": "code", "venue": "venue", "summary": "summary", "notes": "notes",
             "talks": "talks"}
-    return [{"label": L[keys[r]], "role": r} for r in roles]
+    return [{"label": L[keys[r]], "role": r, "align": ":-:"} for r in roles]
 
 
 def note_page_path(lib, p: Paper, section_path: list[str] | None, notes_dir: str, lang: str) -> str:
@@ -547,7 +547,8 @@ def build_document(lib, opts: ExportOptions) -> Document:
             lead = by_id.get(e.entry.get("joined"))  # type: ignore[arg-type]
             e.hidden = lead is not None and lead.kept("head") is not None
         if spec.get("columns") and own:
-            sv.columns = [{"label": c[0], "role": c[1]} for c in spec["columns"]]
+            sv.columns = [{"label": c[0], "role": c[1], "align": c[2] if len(c) > 2 else ":-:"}
+                          for c in spec["columns"]]
         else:
             sv.columns = _default_columns(L, any(e.talk_links for e in sv.entries))
         doc.sections.append(sv)

@@ -107,7 +107,20 @@ def structure(parsed: ParsedList, implicit_name: str):
     cursor = start_line
     last_entry: Entry | None = None
     raw_after: dict[int, str] = {}
+
+    def rows_after(entry: Entry | None, start: int, limit: int) -> int:
+        """Table rows right below a table entry that are not entries (a `| ... |` placeholder): they
+        stay with the entry, so they are written inside its table."""
+        k = start
+        while entry is not None and entry.columns and k < limit and lines[k].lstrip().startswith("|"):
+            k += 1
+        if k > start and entry is not None:
+            raw_after[id(entry)] = "\n".join(lines[start:k])
+        return k
+
     for line, kind, obj in events:
+        if kind == 0:
+            cursor = rows_after(last_entry, cursor, line)
         gap = _chunk(lines, cursor, line)
         if kind == 0:
             h: Heading = obj  # type: ignore[assignment]
@@ -131,12 +144,16 @@ def structure(parsed: ParsedList, implicit_name: str):
                 sections.append(_Section(path=[implicit_name], heading=None, level=1))
             if gap:
                 if last_entry is not None:
-                    raw_after[id(last_entry)] = gap
+                    # a blank line between the entry and the text after it is kept: it decides
+                    # whether that text continues the entry's block or starts its own
+                    blank = cursor < len(lines) and not lines[cursor].strip()
+                    raw_after[id(last_entry)] = ("\n" if blank else "") + gap
                 else:
                     sections[-1].before = (sections[-1].before + "\n\n" + gap).strip("\n")
             sections[-1].entries.append(e)
             last_entry = e
             cursor = max(e.end, line + 1)
+    cursor = rows_after(last_entry, cursor, end_line)
     gap = _chunk(lines, cursor, end_line)
     if gap and sections:
         if sections[-1].entries:

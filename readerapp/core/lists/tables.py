@@ -94,6 +94,10 @@ def table_entries(tokens, i: int, end: int, lines: list[str], skipped: list[Skip
             used.add(role)
         columns.append([label, role or f"col{k}"])
     head_line = tokens[i].map[0] if tokens[i].map else 0
+    aligns = source_cells(lines[head_line + 1]) if head_line + 1 < len(lines) else []
+    if len(aligns) == len(columns):  # the alignment row as written (GitHub shows it)
+        for col, align in zip(columns, aligns):
+            col.append(align)
     if "title" not in used:
         if "link" in used:  # a link column with titles as labels and no title column
             for col in columns:
@@ -105,7 +109,7 @@ def table_entries(tokens, i: int, end: int, lines: list[str], skipped: list[Skip
         hints.append(f"table (line {head_line + 1}, columns {' | '.join(header)}): missing a title column "
                      "(paper, title, 论文, 论文名称, ...)")
         return []
-    for label, role in columns:
+    for label, role, *_align in columns:
         if role.startswith("col"):
             skipped.append(Skipped(head_line + 1, lines[head_line] if head_line < len(lines) else "",
                                    f"column '{roles.plain(label) or '(empty)'}' not understood (kept as written)"))
@@ -120,7 +124,7 @@ def table_entries(tokens, i: int, end: int, lines: list[str], skipped: list[Skip
                                    "a placeholder row, not a paper (kept as text)"))
             continue
         e = Entry(start=line, end=line + 1, columns=columns, style="table")
-        for (label, role), raw, cell_src in zip(columns, cells, src):
+        for (label, role, *_align), raw, cell_src in zip(columns, cells, src):
             e.parts[role] = cell_src  # as written (escaped pipes included)
             _read_cell(e, role, raw.strip())
         if not e.fields.get("title"):
