@@ -170,7 +170,7 @@ def import_list(lib, path: str | Path, *, style: str | None = None, name: str | 
 
     Raises UnknownListLayout (nothing imported) when the text holds no list in a known layout."""
     from readerapp.core.export.render import PARTS, EntryView, _section_index
-    from readerapp.core.export.roundtrip import normalize
+    from readerapp.core.export.roundtrip import normalize, render_html
 
     path = Path(path)
     if text is None:
@@ -179,7 +179,7 @@ def import_list(lib, path: str | Path, *, style: str | None = None, name: str | 
     parsed = parse_list(text, style)
     if not parsed.entries:
         raise UnknownListLayout(no_layout_message(path, parsed))
-    preamble, sections, postamble, levels = structure(parsed, name)
+    preamble, sections, postamble, levels, tight = structure(parsed, name)
     result = ListImportResult(path=str(path), name=name, style=parsed.style, skipped=list(parsed.skipped))
     _report(parsed, sections, result)
 
@@ -205,6 +205,8 @@ def import_list(lib, path: str | Path, *, style: str | None = None, name: str | 
                     spec["heading"] = s.heading.raw
             if s.before:
                 spec["before"] = s.before
+                if s.tight_before:
+                    spec["tight"] = True
             if s.after:
                 spec["after"] = s.after
             columns = next((e.columns for e in s.entries if e.columns), None)
@@ -274,19 +276,26 @@ def import_list(lib, path: str | Path, *, style: str | None = None, name: str | 
                                  "fp": view.fingerprint("block"), "style": parsed.style}
             else:
                 for part, raw in e.parts.items():
-                    if part in PARTS.get(parsed.style, {}) and normalize(view.default(part)) == normalize(raw):
-                        continue  # the style writes this part the same way (up to whitespace): nothing to keep
+                    if part in PARTS.get(parsed.style, {}):
+                        default = view.default(part)
+                        if default == raw or (normalize(default) == normalize(raw)
+                                              and render_html(default) == render_html(raw)):
+                            continue  # the style writes this part the same way: nothing to keep
                     kept[part] = {"raw": raw, "fp": view.fingerprint(part), "style": parsed.style}
             entry: dict = {"list": name}
             if kept:
                 entry["parts"] = kept
             if e.fields.get("_after"):
                 entry["after"] = e.fields["_after"]
+                if e.fields.get("_tight"):
+                    entry["tight"] = True
             if id(e) in lead_of:
                 entry["joined"] = lead_of[id(e)]
             lib.set_placement_entry(pid, sid, entry)
         layout = {"preamble": preamble, "postamble": postamble, "levels": levels, "toc": False,
                   "sections": layout_sections}
+        if tight:
+            layout["tight"] = True  # the preamble runs into the first entry's block
         if stored:
             result.removed = _drop_gone(lib, stored["layout"], layout_sections, placed, name)
         lib.save_list(name, parsed.style, layout, source=str(path))

@@ -257,6 +257,11 @@ class EntryView:
     def after(self) -> str:
         return str(self.entry.get("after") or "")
 
+    @property
+    def tight(self) -> bool:
+        """The text after the entry runs into the next entry's block (no blank line between)."""
+        return bool(self.entry.get("tight")) and bool(self.after)
+
     def field_values(self, names: tuple[str, ...]) -> list:
         out = []
         for name in names:
@@ -318,6 +323,7 @@ class SectionView:
     anchor: str
     before: str = ""
     after: str = ""
+    tight: bool = False  # `before` runs into the first entry (no blank line between)
     columns: list[dict] = field(default_factory=list)  # [{"label", "role"}]
     entries: list[EntryView] = field(default_factory=list)
 
@@ -348,6 +354,7 @@ class Document:
     postamble: str = ""
     toc: bool = False
     sections: list[SectionView] = field(default_factory=list)
+    tight: bool = False  # the preamble runs into the first entry (no blank line between)
 
     @property
     def papers(self) -> list[Paper]:
@@ -534,8 +541,10 @@ def build_document(lib, opts: ExportOptions) -> Document:
         sv = SectionView(id=sid, name=path[-1], path=path, level=level, hashes=hashes, heading=heading,
                          anchor=md.github_anchor(path[-1], anchors), before=spec.get("before") or "",
                          after=spec.get("after") or "")
+        sv.tight = bool(spec.get("tight")) and bool(sv.before)
         if not own:  # another style: rendered from the paper fields only, no text kept from the list
             sv.before = sv.after = ""
+            sv.tight = False
         entries = lib.placement_entries(sid) if own else {}
         papers = lib.papers_in_section(sid)
         for p in papers:
@@ -571,6 +580,7 @@ def build_document(lib, opts: ExportOptions) -> Document:
     if opts.full and only is None:  # the text around the whole list, not around one section
         doc.preamble = layout.get("preamble") or ""
         doc.postamble = layout.get("postamble") or ""
+        doc.tight = bool(layout.get("tight")) and bool(doc.preamble) and own
     doc.toc = bool(layout.get("toc", stored is None)) and opts.style == "table" and only is None \
         and len([s for s in doc.sections if s.heading]) > 1
     return doc

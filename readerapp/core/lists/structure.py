@@ -21,6 +21,7 @@ class _Section:
     entries: list[Entry] = field(default_factory=list)
     before: str = ""
     after: str = ""
+    tight_before: bool = False  # the text before the first entry runs into its block
 
 
 def _chunk(lines: list[str], start: int, end: int) -> str:
@@ -36,7 +37,7 @@ def structure(parsed: ParsedList, implicit_name: str):
     text between them) and postamble."""
     lines, entries, headings = parsed.lines, parsed.entries, parsed.headings
     if not entries:
-        return _chunk(lines, 0, len(lines)), [], "", [2, 3]
+        return _chunk(lines, 0, len(lines)), [], "", [2, 3], False
 
 
     head_lines = [h.line for h in headings]  # headings come in line order
@@ -148,8 +149,11 @@ def structure(parsed: ParsedList, implicit_name: str):
                     # whether that text continues the entry's block or starts its own
                     blank = cursor < len(lines) and not lines[cursor].strip()
                     raw_after[id(last_entry)] = ("\n" if blank else "") + gap
+                    if line > 0 and lines[line - 1].strip():
+                        last_entry.fields["_tight"] = True  # the text runs into this entry's block
                 else:
                     sections[-1].before = (sections[-1].before + "\n\n" + gap).strip("\n")
+                    sections[-1].tight_before = line > 0 and bool(lines[line - 1].strip())
             sections[-1].entries.append(e)
             last_entry = e
             cursor = max(e.end, line + 1)
@@ -163,4 +167,5 @@ def structure(parsed: ParsedList, implicit_name: str):
     for s in sections:
         for e in s.entries:
             e.fields.setdefault("_after", raw_after.get(id(e), ""))
-    return preamble, sections, postamble, [top, sub or top + 1]
+    tight = bool(preamble) and start_line > 0 and bool(lines[start_line - 1].strip())
+    return preamble, sections, postamble, [top, sub or top + 1], tight
