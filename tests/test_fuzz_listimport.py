@@ -79,6 +79,7 @@ _urls = st.sampled_from(["https://arxiv.org/abs/1412.6980", "http://x.org/a_(b)"
 def test_exported_fields_read_back_the_same(tmp_path_factory, title, summary, venue, url, model, style):
     """Whatever text a paper holds, exporting it and importing the result gives the same fields back."""
     from readerapp.core import textnorm
+    from readerapp.core.export import markdown as md
     from readerapp.core.library import Library
 
     folder = tmp_path_factory.mktemp("rt")
@@ -90,6 +91,10 @@ def test_exported_fields_read_back_the_same(tmp_path_factory, title, summary, ve
             a.add_link(pid, "blog", "https://blog.example/p", title + " post")
         out, _ = render_list(a, ExportOptions(style=style))
         original = a.get_paper(pid)
+    if not url and style != "table":
+        # no URL: the title is plain text (never an empty link "[Title]()"), so the item is no paper link
+        assert "]()" not in out and md.md_text(textnorm.normalize_space(original.title)) in out, out
+        return
     with Library(folder / "b") as b:
         result = import_list(b, folder / "list.md", text=out, style=style, name="rt")
         assert result.entries == 1, out

@@ -107,13 +107,7 @@ def _venue_cell(e: "EntryView", L: dict) -> str:
 
 
 def _summary_cell(e: "EntryView", L: dict) -> str:
-    model = md.md_text(e.p.model_name) if e.p.model_name else ""
-    summary = md.md_inline(e.p.summary)
-    if model and summary:
-        return f"**{model}**; {summary}"
-    if model:
-        return f"**{model}**"
-    return summary or "-"
+    return _model_summary(e) or "-"
 
 
 def _notes_cell(e: "EntryView", L: dict) -> str:
@@ -128,20 +122,41 @@ def _talks_cell(e: "EntryView", L: dict) -> str:
     return "<br>".join(md.link(link.label or L["talk"], link.url) for link in e.talk_links) or "-"
 
 
+_END_PUNCT = tuple("。．.：:；;，,！!？?、…）)】")
+
+
+def _title_text(e: "EntryView") -> str:
+    """The title linked to the paper, or plain text when the paper has no URL (never `[Title]()`)."""
+    url = paper_url(e.p)
+    return md.link(e.p.title, url) if url else md.md_text(e.p.title)
+
+
+def _model_summary(e: "EntryView") -> str:
+    """`**Model**; summary` (either alone), HTML shown as text, on one line."""
+    model = md.md_text(e.p.model_name) if e.p.model_name else ""
+    summary = md.md_inline(e.p.summary)
+    if model and summary:
+        return f"**{model}**; {summary}"
+    return f"**{model}**" if model else summary
+
+
 def _dated_head(e: "EntryView", L: dict) -> str:
     pieces = [e.date, md.md_text(e.p.venue) if e.p.venue else ""]
-    comment = md.md_inline(e.p.summary)
-    # no URL: an empty link keeps the title recognisable as the entry's paper (as `[Title]()` in the lists)
-    title = md.link(e.p.title, paper_url(e.p))
+    comment = _model_summary(e)
+    title = _title_text(e)
     head = " ".join(x for x in pieces if x)
     if comment:
         head = f"{head} {comment}" if head else comment
-        return f"{head}{L['colon']}{title}"
+        # a comment ending in punctuation gets no colon of its own ("提出。：" reads doubled)
+        sep = " " if comment.endswith(_END_PUNCT) else L["colon"]
+        return f"{head}{sep}{title}"
     return f"{head} {title}" if head else title
 
 
 def _dated_links(e: "EntryView", L: dict) -> str:
     lines = []
+    if e.p.code_url:
+        lines.append(f"  - {md.link(L['code_link'], e.p.code_url)}")
     if e.note_page:
         lines.append(f"  - [{md.md_text(L['notes'])}]({e.note_page})")
     for link in e.links:
@@ -152,36 +167,45 @@ def _dated_links(e: "EntryView", L: dict) -> str:
 def _venue_entry(e: "EntryView", L: dict) -> str:
     post = e.post_link
     url = paper_url(e.p)
-    paper = f"[【{md.md_text(e.p.title)}】]({md.md_url(url)})"
-    lines = [f"- {md.link(post.label or post.url, post.url)}  ", f"    {paper}"] if post else [f"- {paper}"]
+    title = f"【{md.md_text(e.p.title)}】"
+    paper = f"[{title}]({md.md_url(url)})" if url else title
+    lines = [f"- {md.link(post.label or post.url, post.url)}", f"    {paper}"] if post else [f"- {paper}"]
+    facts = [x for x in (_venue_text(e, L),
+                         md.link(L["code_link"], e.p.code_url) if e.p.code_url else "",
+                         _model_summary(e)) if x]
+    if facts:
+        lines.append("    " + " · ".join(facts))
     extra = []
     if e.note_page:
         extra.append(f"[{md.md_text(L['notes'])}]({e.note_page})")
     extra += [md.link(link.label or link.url, link.url) for link in e.links if link is not post]
     if extra:
-        lines[-1] += "  "
         lines.append("    " + " ".join(extra))
-    return "\n".join(lines)
+    return "  \n".join(lines)  # one item, its lines joined by hard breaks
 
 
 def _digest_entry(e: "EntryView", L: dict) -> str:
     lines = [f"**{md.md_text(e.p.title)}**"]
     if e.p.tags:
         lines.append(" ".join("\\#" + md.md_text(t) for t in e.p.tags))
-    summary = (e.p.summary or "").strip()
-    if e.p.model_name and not summary.startswith("**"):
-        summary = f"**{md.md_text(e.p.model_name)}**; {summary}" if summary else f"**{md.md_text(e.p.model_name)}**"
+    summary = _model_summary(e)
     if summary:
         lines.append(summary)
     block = "\n".join(lines)
     tail = []
+    if e.p.venue or e.p.year:
+        tail += [L["venue"], _venue_text(e, L)]
     url = paper_url(e.p)
     if url:
-        tail += [L["paper_link"], url]
+        tail += [L["paper_link"], md.md_url(url)]
     if e.p.code_url:
-        tail += [L["code_link_label"], e.p.code_url]
+        tail += [L["code_link_label"], md.md_url(e.p.code_url)]
     if e.note_page:
-        tail += [L["notes"], e.note_page]
+        tail += [L["notes"], f"[{md.md_text(L['notes'])}]({e.note_page})"]
+    for link in e.notes_links:
+        tail += [L["notes"], md.link(link.label or L["notes"], link.url)]
+    for link in e.talk_links:
+        tail += [L["talks"], md.link(link.label or L["talk"], link.url)]
     return block + ("\n\n" + "\n".join(tail) if tail else "")
 
 
@@ -201,15 +225,16 @@ PARTS: dict[str, dict[str, tuple[tuple[str, ...], _P]]] = {
         "talks": (("links",), _talks_cell),
     },
     "dated": {
-        "head": (("title", "url", "arxiv_id", "doi", "venue", "summary", "date"), _dated_head),
-        "links": (("links", "note_page"), _dated_links),
+        "head": (("title", "url", "arxiv_id", "doi", "venue", "model_name", "summary", "date"), _dated_head),
+        "links": (("links", "note_page", "code_url"), _dated_links),
     },
     "venue": {
-        "entry": (("title", "url", "arxiv_id", "doi", "links", "note_page"), _venue_entry),
+        "entry": (("title", "url", "arxiv_id", "doi", "links", "note_page", "venue", "year", "code_url",
+                   "model_name", "summary"), _venue_entry),
     },
     "digest": {
-        "entry": (("title", "tags", "summary", "model_name", "url", "arxiv_id", "doi", "code_url", "note_page"),
-                  _digest_entry),
+        "entry": (("title", "tags", "summary", "model_name", "url", "arxiv_id", "doi", "code_url", "note_page",
+                   "venue", "year", "links"), _digest_entry),
     },
 }
 

@@ -188,7 +188,7 @@ def venue_entry(tokens, i: int, close: int, lines: list[str]) -> Entry | None:
     paper = None
     post = None
     for before, label, url in links:
-        if label.strip().startswith("【") and paper is None and not _is_extra(label):
+        if label.strip().startswith("【") and paper is None and roles.word_role(label) not in _EXTRA_ROLES:
             paper = (label, url)
         elif post is None and paper is None:
             post = (label, url)
