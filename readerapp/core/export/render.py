@@ -443,6 +443,7 @@ def environment(lib=None):
         undefined=jinja2.StrictUndefined,
     )
     env.filters.update(md_text=md.md_text, md_inline=md.md_inline, cell=md.cell, md_url=md.md_url,
+                       hard_breaks=md.hard_breaks,
                        yyyymmdd=yyyymmdd, path_url=md.path_url, paper_url=paper_url)
     env.globals.update(link=md.link)
     return env

@@ -1,0 +1,108 @@
+"""Every export style carries every field it has a place for, escapes HTML, links
+notes, never writes `[Title]()` or today's date, and a list exported in a style other
+than its own is rendered from the paper fields only (every table row a table row)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from readerapp.core.export.readme import plan_export
+from readerapp.core.export.render import ExportOptions, render_list
+from readerapp.core.export.roundtrip import render_html, table_problems
+from readerapp.core.listimport import import_list
+
+FIXTURES = Path(__file__).parent / "fixtures" / "lists"
+STYLES = ("table", "dated", "venue", "digest")
+
+
+@pytest.fixture
+def full(library):
+    """One paper with every field a list can show, and a note."""
+    lib = library
+    sid = lib.ensure_section_path(["CV", "检测"])
+    pid = lib.add_paper(title="Fast <b>R-CNN</b>", url="https://arxiv.org/abs/1504.08083", venue="ICCV 2015",
+                        year=2015, code_url="https://github.com/rbgirshick/fast-rcnn", model_name="FRCN",
+                        summary="更快的检测，由 Girshick 提出。<script>x</script>", date_read="2018-07-12")
+    lib.set_tags(pid, ["检测"])
+    lib.add_link(pid, "notes", "https://notes.example/frcn", "我的笔记")
+    lib.add_link(pid, "talk", "https://video.example/frcn", "视频")
+    lib.add_link(pid, "blog", "https://blog.example/frcn", "解读文章")
+    lib.save_note(pid, problem="line one\nline two", method="only **attention**")
+    lib.assign_section(pid, sid)
+    return lib, pid
+
+
+# style -> field -> what the export must hold for it
+EXPECTED = {
+    "table": {"title": "[Fast \\<b\\>R-CNN\\</b\\>](https://arxiv.org/abs/1504.08083)",
+              "code": "[code](https://github.com/rbgirshick/fast-rcnn)", "venue": "|ICCV 2015|",
+              "model": "**FRCN**; 更快的检测", "notes": "[我的笔记](https://notes.example/frcn)",
+              "talk": "[视频](https://video.example/frcn)"},
+    "dated": {"date": "- 20180712 ICCV 2015", "model": "**FRCN**; 更快的检测",
+              "code": "  - [code](https://github.com/rbgirshick/fast-rcnn)",
+              "notes": "  - [我的笔记](https://notes.example/frcn)", "talk": "  - [视频](https://video.example/frcn)",
+              "title": "[Fast \\<b\\>R-CNN\\</b\\>](https://arxiv.org/abs/1504.08083)"},
+    "venue": {"title": "[【Fast \\<b\\>R-CNN\\</b\\>】](https://arxiv.org/abs/1504.08083)", "venue": "ICCV 2015 ·",
+              "code": "[code](https://github.com/rbgirshick/fast-rcnn)", "model": "**FRCN**; 更快的检测",
+              "blog": "[解读文章](https://blog.example/frcn)"},
+    "digest": {"title": "**Fast \\<b\\>R-CNN\\</b\\>**", "venue": "收录\nICCV 2015", "tags": "\\#检测",
+               "model": "**FRCN**; 更快的检测", "code": "代码链接\nhttps://github.com/rbgirshick/fast-rcnn",
+               "notes": "笔记\n[我的笔记](https://notes.example/frcn)", "talk": "讲解\n[视频](https://video.example/frcn)"},
+}
+
+
+@pytest.mark.parametrize("style,field", [(s, f) for s, fields in EXPECTED.items() for f in fields])
+def test_each_style_carries_each_field_it_has_a_place_for(full, style, field):
+    lib, pid = full
+    out, _ = render_list(lib, ExportOptions(style=style))
+    assert EXPECTED[style][field] in out, out
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_html_is_shown_as_text_and_punctuation_is_not_doubled(full, style):
+    lib, pid = full
+    out, _ = render_list(lib, ExportOptions(style=style))
+    html = render_html(out)
+    assert "<script>" not in html and "<b>" not in html
+    assert "。：" not in out and "。:" not in out
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_note_page_links_are_clickable_in_every_style(full, style, tmp_path):
+    lib, pid = full
+    plan = plan_export(lib, ExportOptions(style=style, notes_dir="notes"), into=tmp_path / "README.md")
+    html = render_html(plan.markdown)
+    assert re.search(r'<a href="notes/CV/%E6%A3%80%E6%B5%8B/Fast%20b%20R-CNN%20b\.md">', html), plan.markdown
+    page = next(c for c in plan.changes if c.path.suffix == ".md" and "notes" in c.path.parts)
+    assert "line one<br />\nline two" in render_html(page.new.decode())  # the note's line break kept
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_no_empty_links_and_no_export_date(library, style):
+    sid = library.ensure_section_path(["Misc"])
+    pid = library.add_paper(title="A Paper Without Any URL", venue="Workshop", summary="读过")
+    library.assign_section(pid, sid)
+    out, _ = render_list(library, ExportOptions(style=style))
+    assert "]()" not in out and "A Paper Without Any URL" in out
+    assert not re.search(r"\b20\d{6}\b", out)  # no date: the paper was never read on a known day
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("*.md") if p.name != "SOURCES.md"))
+def test_other_styles_render_from_fields_only(library, name):
+    """A real list exported in every other style: every table parses as a table with the header's
+    column count, and no text kept from the list (its own rows, cards, bullets) is written."""
+    result = import_list(library, FIXTURES / name)
+    source = (FIXTURES / name).read_text(encoding="utf-8")
+    for style in STYLES:
+        if style == result.style:
+            continue
+        out, _ = render_list(library, ExportOptions(style=style, name=result.name))
+        assert table_problems(out) == [], (style, out)
+        body = out.split("\n", 1)[1] if out.startswith("#") else out
+        source_rows = [line for line in source.splitlines() if line.startswith("|") and len(line) > 40]
+        assert not [row for row in source_rows if row in body], style
+        assert result.entries == sum(1 for p in library.list_papers() if p.title and p.title in out
+                                     or p.title.replace("|", "\\|") in out) or style == "table"
