@@ -81,12 +81,13 @@ def test_note_page_links_are_clickable_in_every_style(full, style, tmp_path):
 
 
 @pytest.mark.parametrize("style", STYLES)
-def test_no_empty_links_and_no_export_date(library, style):
+def test_no_empty_links_doubled_punctuation_or_export_date(library, style):
     sid = library.ensure_section_path(["Misc"])
-    pid = library.add_paper(title="A Paper Without Any URL", venue="Workshop", summary="读过")
+    pid = library.add_paper(title="A Paper Without Any URL", venue="Workshop", summary="作者提出。")
     library.assign_section(pid, sid)
     out, _ = render_list(library, ExportOptions(style=style))
     assert "]()" not in out and "A Paper Without Any URL" in out
+    assert "。：" not in out and "提出。" in out  # no doubled punctuation
     assert not re.search(r"\b20\d{6}\b", out)  # no date: the paper was never read on a known day
 
 

@@ -233,3 +233,57 @@ def test_the_judge_is_what_github_renders():
         "line 4: a row of 1 cells in a table of 2 columns"]  # the text became a row
     assert table_problems("|a|b|\n|-|-|\n|1|2|3|\n") == ["line 3: a row of 3 cells in a table of 2 columns"]
     assert table_problems("|a|b|\n|-|-|\n|1 \\| x|2|\n") == []
+
+
+def test_toc_anchor_links_several_papers_code_links_and_bracket_titles(library, tmp_path):
+    """The shapes the issue names: a table of contents, `[MCB](..), [MLB](..)` in one item,
+    `[【Code】](github..)` as the code URL, a 【...】 title, a label-first line."""
+    text = ("# Notes\n\n- [Backbone](#Backbone)\n- [VQA](#VQA)\n\n## Backbone\n\n"
+            "- [Deep Residual Learning for Image Recognition](https://arxiv.org/abs/1512.03385)"
+            "[【Code】](https://github.com/KaimingHe/deep-residual-networks)\n"
+            "- [【CV知识点汇总与解析】|损失函数篇](https://zhuanlan.zhihu.com/p/1)\n\n## VQA\n\n"
+            "- [MCB](https://arxiv.org/abs/1606.01847), [MLB](https://arxiv.org/abs/1610.04325)\n")
+    path = tmp_path / "shapes.md"
+    path.write_text(text, encoding="utf-8")
+    result = import_list(library, path)
+    titles = sorted(p.title for p in library.list_papers())
+    assert titles == sorted(["Deep Residual Learning for Image Recognition", "CV知识点汇总与解析 |损失函数篇",
+                             "MCB", "MLB"])
+    assert not [p for p in library.list_papers() if (p.url or "").startswith("#")]
+    resnet = _paper(library, "Deep Residual Learning for Image Recognition")
+    assert resnet.code_url == "https://github.com/KaimingHe/deep-residual-networks"
+    assert {_paper(library, "MLB").arxiv_id, _paper(library, "MCB").arxiv_id} == {"1606.01847", "1610.04325"}
+    assert any(s.line == 3 and "table of contents" in s.reason for s in result.skipped)
+    out, _ = render_list(library, ExportOptions(style=result.style, name=result.name))
+    assert render_html(out) == render_html(text)  # the two-paper item is written once, as it was
+
+
+def test_reimport_is_a_sync(library, tmp_path):
+    """A newer version: a renamed section follows, an entry gone upstream leaves the list's
+    section, a new one arrives; no paper and no note is deleted."""
+    v1 = ("## 经典模型\n\n|paper|源码|\n|-|-|\n|[Paper One About Things](https://arxiv.org/abs/2101.00001)|-|\n"
+          "|[Paper Two About Things](https://arxiv.org/abs/2101.00002)|-|\n"
+          "|[Paper Three About Things](https://arxiv.org/abs/2101.00003)|-|\n\n"
+          "## Old topic\n\n|paper|源码|\n|-|-|\n|[Paper Four About Things](https://arxiv.org/abs/2101.00004)|-|\n")
+    v2 = ("## Classic models\n\n|paper|源码|\n|-|-|\n|[Paper One About Things](https://arxiv.org/abs/2101.00001)|-|\n"
+          "|[Paper Three About Things](https://arxiv.org/abs/2101.00003)|-|\n"
+          "|[Paper Five About Things](https://arxiv.org/abs/2101.00005)|-|\n")
+    path = tmp_path / "list.md"
+    path.write_text(v1, encoding="utf-8")
+    import_list(library, path)
+    two = _paper(library, "Paper Two About Things")
+    library.save_note(two.id, problem="still here")
+    mine = library.ensure_section_path(["经典模型"])
+    own = library.add_paper(title="A paper I placed myself")
+    library.assign_section(own, mine)
+    path.write_text(v2, encoding="utf-8")
+    result = import_list(library, path)
+    assert result.renamed == [[["经典模型"], ["Classic models"]]] and result.removed == 2
+    assert [s.name for s in library.sections()] == ["Classic models"]  # "Old topic" left empty: gone
+    sec = library.ensure_section_path(["Classic models"])
+    assert [p.title for p in library.papers_in_section(sec)] == [
+        "Paper One About Things", "Paper Three About Things", "A paper I placed myself", "Paper Five About Things"]
+    assert library.count_papers() == 6  # nothing deleted
+    assert library.get_note(two.id).problem == "still here" and library.sections_of(two.id) == []
+    out, _ = render_list(library, ExportOptions(style="table", name="list"))
+    assert "Paper Two" not in out and "Paper Four" not in out and "## Classic models" in out

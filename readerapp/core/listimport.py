@@ -287,8 +287,8 @@ def import_list(lib, path: str | Path, *, style: str | None = None, name: str | 
                 entry["parts"] = kept
             if e.fields.get("_after"):
                 entry["after"] = e.fields["_after"]
-                if e.fields.get("_tight"):
-                    entry["tight"] = True
+            if e.fields.get("_tight"):
+                entry["tight"] = True
             if id(e) in lead_of:
                 entry["joined"] = lead_of[id(e)]
             lib.set_placement_entry(pid, sid, entry)
@@ -297,22 +297,29 @@ def import_list(lib, path: str | Path, *, style: str | None = None, name: str | 
         if tight:
             layout["tight"] = True  # the preamble runs into the first entry's block
         if stored:
-            result.removed = _drop_gone(lib, stored["layout"], layout_sections, placed, name)
+            result.removed = _drop_gone(lib, stored["layout"], layout_sections, placed, name, result.renamed)
         lib.save_list(name, parsed.style, layout, source=str(path))
     result.sections = len(sections)
     return result
 
 
-def _drop_gone(lib, old_layout: dict, new_sections: list[dict], placed: set[tuple[int, int]], name: str) -> int:
+def _drop_gone(lib, old_layout: dict, new_sections: list[dict], placed: set[tuple[int, int]], name: str,
+               renamed: list[list[list[str]]]) -> int:
     """Remove this list's placements that the new version no longer has; delete the list's old
     sections left empty. Papers, notes and other lists' placements stay."""
     from readerapp.core.export.render import _section_index
+
+    def now(path: list[str]) -> tuple[str, ...]:  # an old path after this import's renames
+        for old, new in renamed:
+            if path[:len(old)] == old:
+                path = new + path[len(old):]
+        return tuple(path)
 
     index = _section_index(lib)
     new_paths = {tuple(s["path"]) for s in new_sections}
     removed = 0
     for spec in old_layout.get("sections") or []:
-        sid = index.get(tuple(spec.get("path") or []))
+        sid = index.get(now(list(spec.get("path") or [])))
         if sid is None:
             continue
         for pid, entry in lib.placement_entries(sid).items():
@@ -322,7 +329,7 @@ def _drop_gone(lib, old_layout: dict, new_sections: list[dict], placed: set[tupl
     others = {tuple(s.get("path") or []) for other in lib.list_names() if other != name
               for s in (lib.get_list(other) or {}).get("layout", {}).get("sections") or []}
     for spec in sorted(old_layout.get("sections") or [], key=lambda s: -len(s.get("path") or [])):
-        path = tuple(spec.get("path") or [])
+        path = now(list(spec.get("path") or []))
         sid = _section_index(lib).get(path)
         if sid is None or path in new_paths or path in others or any(p[:len(path)] == path for p in new_paths):
             continue

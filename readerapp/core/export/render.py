@@ -284,8 +284,8 @@ class EntryView:
 
     @property
     def tight(self) -> bool:
-        """The text after the entry runs into the next entry's block (no blank line between)."""
-        return bool(self.entry.get("tight")) and bool(self.after)
+        """No blank line between this entry (or the text after it) and the next one (a tight list)."""
+        return bool(self.entry.get("tight"))
 
     def field_values(self, names: tuple[str, ...]) -> list:
         out = []

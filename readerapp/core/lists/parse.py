@@ -66,6 +66,9 @@ def parse_list(text: str, style: str | None = None) -> ParsedList:
         found[s] = [e for e in found[s] if e.start not in block_lines]
     counts = {s: len(found[s]) for s in STYLES}
     counts["digest"] += len(found["blocks"])
+    if not found["dated"]:  # undated "[Title](url)" items count for the dated style, unless they are venue items
+        venue_starts = {e.start for e in found["venue"]}
+        counts["dated"] = len({e.start for e in found["links"] if e.start not in venue_starts})
     if style is None:
         style = max(STYLES, key=lambda s: (counts[s], -STYLES.index(s)))
         if counts[style] == 0:

@@ -154,6 +154,8 @@ def structure(parsed: ParsedList, implicit_name: str):
                 else:
                     sections[-1].before = (sections[-1].before + "\n\n" + gap).strip("\n")
                     sections[-1].tight_before = line > 0 and bool(lines[line - 1].strip())
+            elif last_entry is not None and sections[-1].entries and line > 0 and lines[line - 1].strip():
+                last_entry.fields["_tight"] = True  # the next entry follows without a blank line (a tight list)
             sections[-1].entries.append(e)
             last_entry = e
             cursor = max(e.end, line + 1)
