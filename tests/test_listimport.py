@@ -287,3 +287,27 @@ def test_reimport_is_a_sync(library, tmp_path):
     assert library.get_note(two.id).problem == "still here" and library.sections_of(two.id) == []
     out, _ = render_list(library, ExportOptions(style="table", name="list"))
     assert "Paper Two" not in out and "Paper Four" not in out and "## Classic models" in out
+
+
+def test_columns_by_meaning_and_the_report_names_what_was_not_understood(library, tmp_path):
+    """Chinese and English synonyms; a header that says nothing is read from its cells (a github.com
+    link is code, an arXiv link the paper); a column not understood is reported with its line."""
+    text = ("# 列表\n\n| 序号 | 论文名称 | 期刊/会议 | 发表单位 | 📄 | 💻 | 一句话总结 |\n|---|---|---|---|---|---|---|\n"
+            "| 1 | Swin Transformer: Hierarchical Vision Transformer | ICCV2021 | MSRA | "
+            "[x](https://arxiv.org/abs/2103.14030) | [y](https://github.com/microsoft/Swin-Transformer) | 窗口注意力 |\n"
+            "| 2 | Mamba: Linear-Time Sequence Modeling | 无 | CMU | [x](https://arxiv.org/abs/2312.00752) | "
+            "[y](https://github.com/state-spaces/mamba) | 状态空间 |\n"
+            "| ... | ... | ... | ... | ... | ... | ... |\n")
+    path = tmp_path / "zh.md"
+    path.write_text(text, encoding="utf-8")
+    result = import_list(library, path)
+    assert result.entries == 2
+    swin = _paper(library, "Swin Transformer: Hierarchical Vision Transformer")
+    assert (swin.url, swin.arxiv_id, swin.code_url, swin.venue, swin.year, swin.summary) == (
+        "https://arxiv.org/abs/2103.14030", "2103.14030", "https://github.com/microsoft/Swin-Transformer",
+        "ICCV2021", 2021, "窗口注意力")
+    assert _paper(library, "Mamba: Linear-Time Sequence Modeling").venue is None  # "无": no venue
+    reasons = {(s.line, s.reason) for s in result.skipped}
+    assert (3, "column '发表单位' not understood (kept as written)") in reasons
+    assert (7, "a placeholder row, not a paper (kept as text)") in reasons
+    assert not any("序号" in r or "📄" in r for _line, r in reasons)
