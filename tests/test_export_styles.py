@@ -107,3 +107,20 @@ def test_other_styles_render_from_fields_only(library, name):
         assert not [row for row in source_rows if row in body], style
         assert result.entries == sum(1 for p in library.list_papers() if p.title and p.title in out
                                      or p.title.replace("|", "\\|") in out) or style == "table"
+
+
+def test_into_export_over_a_padded_list_changes_only_the_edited_row(library, tmp_path):
+    """No churn: the rows a maintainer padded by hand stay as they are; an edit changes its row only."""
+    text = (FIXTURES / "mllm-padded-table-en.md").read_text(encoding="utf-8")
+    head, body = text.split("\n# Large Vision Language Models", 1)
+    readme = tmp_path / "README.md"
+    readme.write_text(f"{head}\n<!-- readerapp:begin mllm -->\n# Large Vision Language Models{body}"
+                      "<!-- readerapp:end mllm -->\n", encoding="utf-8")
+    result = import_list(library, readme, name="mllm")
+    plan = plan_export(library, ExportOptions(style=result.style, name="mllm"), into=readme)
+    assert plan.diff() == ""
+    (emu,) = [p for p in library.list_papers() if p.title.startswith("Emu3")]
+    library.update_paper(emu.id, summary="AR; one model")
+    diff = plan_export(library, ExportOptions(style=result.style, name="mllm"), into=readme).diff()
+    changed = [line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    assert len(changed) == 2 and "AR; one model" in changed[1], diff

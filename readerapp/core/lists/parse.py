@@ -10,9 +10,14 @@ cards)."""
 
 from __future__ import annotations
 
+import re
+
 from readerapp.core.errors import InvalidValue
 from readerapp.core.lists import blocks, items, tables
 from readerapp.core.lists.model import STYLES, Entry, Heading, ParsedList, Skipped
+
+
+_MARKER_LINE = re.compile(r"^[ \t]*<!--\s*readerapp:(?:begin|end)\s+[^\s>]+\s*-->[ \t]*$", re.MULTILINE)
 
 
 def _parser():
@@ -29,6 +34,8 @@ def parse_list(text: str, style: str | None = None) -> ParsedList:
     if style is not None and style not in STYLES:
         raise InvalidValue(f"unknown list style {style!r} (styles: {', '.join(STYLES)})")
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    # readerapp's own README markers are not part of the list (an export --into keeps them in place)
+    text = _MARKER_LINE.sub("", text)
     lines = text.split("\n")
     tokens = _parser().parse(text)
     headings: list[Heading] = []
