@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from readerapp.core.export import markdown as md
+from readerapp.core.export.roundtrip import _split_row
 from readerapp.core.lists import roles
 from readerapp.core.lists.model import Entry, Skipped
 
@@ -19,8 +20,6 @@ def _empty(value: str) -> bool:
 
 def source_cells(line: str) -> list[str]:
     """The cells of a table row as written (split on unescaped pipes, padding removed)."""
-    from readerapp.core.export.roundtrip import _split_row
-
     cells = _split_row(line.strip())
     if cells and not cells[0].strip() and line.strip().startswith("|"):
         cells = cells[1:]
@@ -52,6 +51,10 @@ def _content_role(cells: list[str]) -> str | None:
 
 def _title_from_cell(value: str) -> tuple[str, str | None]:
     """(title, url) of a title cell: `[Title](url)` possibly with badges, `<br>` and bold around it."""
+    if value.startswith("[") and not value.startswith("[!"):  # the common case: the cell is one link
+        hit = md.split_link(value)
+        if hit and not hit[0] and not hit[3].strip() and "](" not in hit[1] and not roles.is_anchor(hit[2]):
+            return roles.clean_title(hit[1]), hit[2]
     links = _links(re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", value))
     rest = value
     for _s, _e, label, url in sorted(md.iter_links(value), key=lambda x: -x[0]):
