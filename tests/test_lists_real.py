@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from readerapp.core.export.render import ExportOptions, render_list
-from readerapp.core.export.roundtrip import render_html, table_problems
+from readerapp.core.export.roundtrip import render_html
 from readerapp.core.listimport import import_list
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lists"

@@ -24,7 +24,9 @@ from readerapp.core.lists.model import Entry, Skipped
 _BOLD_LINE = re.compile(r"^\*\*(?!\s)(.+?)(?<!\s)\*\*\s*(?:<br\s*/?>)?\s*\\?$", re.IGNORECASE)
 _CARD = re.compile(r"^#{2,6}\s+\*\*(?!\s)(.+?)(?<!\s)\*\*\s*#*\s*$")
 _MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-_LABELLED = re.compile(r"^(?:\*\*([^*\[\]]{1,40}?)\s*[:：]?\s*\*\*\s*[:：]?|([^\s*\[\]:：][^*\[\]:：]{0,29}?)\s*[:：])\s*(.*)$")
+_LABELLED = re.compile(r"^(?:\*\*([^*\[\]]{1,40}?)\s*[:：]?\s*\*\*\s*[:：]?"  # **Label:** or **Label**:
+                       r"|([^\s*\[\]:：][^*\[\]:：]{0,29}?)\s*[:：])"  # Label: or 标签：
+                       r"\s*(.*)$")
 _DOUBLE = re.compile(r"\[\[([^\[\]]{1,30})\]\]\(([^()\s]*(?:\([^()\s]*\)[^()\s]*)*)\)")
 _ITALIC = re.compile(r"^\*(?!\*)(.+?)\*\s*(?:<br\s*/?>)?\s*$", re.IGNORECASE)
 _PREFIX = re.compile(r"^\(\s*\*?\s*([A-Za-z][A-Za-z-]*?)\s*'?(\d{4})(?:_([^)*]+))?\s*\*?\s*\)\s*")
