@@ -292,12 +292,12 @@ def test_reimport_is_a_sync(library, tmp_path):
 def test_columns_by_meaning_and_the_report_names_what_was_not_understood(library, tmp_path):
     """Chinese and English synonyms; a header that says nothing is read from its cells (a github.com
     link is code, an arXiv link the paper); a column not understood is reported with its line."""
-    text = ("# 列表\n\n| 序号 | 论文名称 | 期刊/会议 | 发表单位 | 📄 | 💻 | 一句话总结 |\n"
+    text = ("# 列表\n\n| 序号 | 论文名称 | 发表单位 | 期刊/会议 | 📄 | 💻 | 一句话总结 |\n"
             "|---|---|---|---|---|---|---|\n"
-            "| 1 | Swin Transformer: Hierarchical Vision Transformer | ICCV2021 | MSRA | "
+            "| 1 | Swin Transformer: Hierarchical Vision Transformer | MSRA | ICCV2021 | "
             "[x](https://arxiv.org/abs/2103.14030) | [y](https://github.com/microsoft/Swin-Transformer) | "
             "窗口注意力 |\n"
-            "| 2 | Mamba: Linear-Time Sequence Modeling | 无 | CMU | [x](https://arxiv.org/abs/2312.00752) | "
+            "| 2 | Mamba: Linear-Time Sequence Modeling | CMU | 无 | [x](https://arxiv.org/abs/2312.00752) | "
             "[y](https://github.com/state-spaces/mamba) | 状态空间 |\n"
             "| ... | ... | ... | ... | ... | ... | ... |\n")
     path = tmp_path / "zh.md"

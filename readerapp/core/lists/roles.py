@@ -52,13 +52,16 @@ def role_key(label: str) -> str:
     return text.replace(" ", "")
 
 
-def word_role(label: str) -> str | None:
-    """The role a header or a label names, by the synonym table (None when it names none)."""
+def word_role(label: str, exact: bool = False) -> str | None:
+    """The role a header or a label names, by the synonym table (None when it names none);
+    `exact`: only a whole synonym, not a leading one ("代码（已删除）")."""
     key = role_key(label)
     if not key:
         return None
     if key in _WORD_ROLE:
         return _WORD_ROLE[key]
+    if exact:
+        return None
     # "论文2", "代码（好像被原作者删除了）", "代码和数据集", "Paper (arXiv)": the leading word decides
     for word in sorted(_WORD_ROLE, key=len, reverse=True):
         if (len(word) >= 2 and key.startswith(word) and len(key) - len(word) <= 12
@@ -67,8 +70,8 @@ def word_role(label: str) -> str | None:
     return None
 
 
-def column_role(label: str, used: set[str]) -> str | None:
-    role = word_role(label)
+def column_role(label: str, used: set[str], exact: bool = False) -> str | None:
+    role = word_role(label, exact)
     if role in COLUMN_ROLES and role not in used:
         return role
     return None

@@ -87,15 +87,23 @@ def table_entries(tokens, i: int, end: int, lines: list[str], skipped: list[Skip
                 rows.append((row_line, row))
             row = None
     used: set[str] = set()
-    columns: list[list[str]] = []
+    found: dict[int, str] = {}
+    for k, label in enumerate(header):  # whole synonyms first: "期刊/会议" is the venue, not "发表单位"
+        role = roles.column_role(label, used, exact=True)
+        if role:
+            found[k] = role
+            used.add(role)
     for k, label in enumerate(header):
+        if k in found:
+            continue
         role = roles.column_role(label, used)
         if role is None and roles.word_role(label) is None:
             role = _content_role([r[1][k] if k < len(r[1]) else "" for r in rows])
             role = role if role not in used else None
         if role:
+            found[k] = role
             used.add(role)
-        columns.append([label, role or f"col{k}"])
+    columns: list[list[str]] = [[label, found.get(k) or f"col{k}"] for k, label in enumerate(header)]
     head_line = tokens[i].map[0] if tokens[i].map else 0
     aligns = source_cells(lines[head_line + 1]) if head_line + 1 < len(lines) else []
     if len(aligns) == len(columns):  # the alignment row as written (GitHub shows it)
