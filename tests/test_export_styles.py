@@ -124,3 +124,22 @@ def test_into_export_over_a_padded_list_changes_only_the_edited_row(library, tmp
     diff = plan_export(library, ExportOptions(style=result.style, name="mllm"), into=readme).diff()
     changed = [line for line in diff.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
     assert len(changed) == 2 and "AR; one model" in changed[1], diff
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_an_export_in_any_style_reads_back_with_its_fields(full, style, tmp_path):
+    """Export, import the result into a new library: the fields each style writes come back."""
+    from readerapp.core.library import Library
+
+    lib, pid = full
+    out, _ = render_list(lib, ExportOptions(style=style))
+    with Library(tmp_path / "again") as again:
+        result = import_list(again, tmp_path / "list.md", text=out, name="again")
+        assert result.entries == 1, out
+        p = again.get_paper(result.paper_ids[0])
+        assert (p.title, p.url) == ("Fast <b>R-CNN</b>", "https://arxiv.org/abs/1504.08083"), out
+        expect = {"table": ("code_url", "venue", "model_name"), "dated": ("code_url", "venue", "model_name",
+                                                                          "date_read"),
+                  "venue": ("code_url",), "digest": ("code_url", "venue")}[style]
+        original = lib.get_paper(pid)
+        assert {f: getattr(p, f) for f in expect} == {f: getattr(original, f) for f in expect}, out

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -148,7 +149,8 @@ def _dated_head(e: "EntryView", L: dict) -> str:
     if comment:
         head = f"{head} {comment}" if head else comment
         # a comment ending in punctuation gets no colon of its own ("提出。：" reads doubled)
-        sep = " " if comment.endswith(_END_PUNCT) else L["colon"]
+        ends = comment.endswith(_END_PUNCT) and not re.search(r"&#?\w+;$", comment)  # not an entity's ";"
+        sep = " " if ends else L["colon"]
         return f"{head}{sep}{title}"
     return f"{head} {title}" if head else title
 

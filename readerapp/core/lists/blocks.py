@@ -189,6 +189,12 @@ def block_entries(tokens, lines: list[str], taken: set[int], skipped: list[Skipp
                 k += 1
                 continue
             pairs = _labelled(raw)
+            if not pairs and len(s) <= 12 and roles.word_role(s, exact=True) and k + 1 < len(lines) \
+                    and lines[k + 1].strip() and not lines[k + 1].lstrip().startswith("#"):
+                # a label alone on its line, its value on the next ("论文链接" then the URL)
+                value_line = lines[k + 1].strip()
+                pairs = _labelled(f"{s}: {value_line}")
+                k += 1
             if not pairs:
                 it = _ITALIC.match(s)
                 if it and k == n + 1:

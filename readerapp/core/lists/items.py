@@ -130,6 +130,9 @@ def dated_entries(tokens, i: int, close: int, lines: list[str], require_date: bo
     before = before.strip()
     if date and before:
         first, _, rest = before.partition(" ")
+        two = " ".join(before.split(" ")[:2])
+        if " " in two and _VENUE_TOKEN.match(two):  # "ICCV 2015"
+            first, rest = two, before[len(two):]
         if _VENUE_TOKEN.match(first):
             for e in out:
                 e.fields["venue"] = first
