@@ -172,7 +172,7 @@ def block_entries(tokens, lines: list[str], taken: set[int], skipped: list[Skipp
     out: list[Entry] = []
     for n, title_src, card in heads:
         e = Entry(start=n, end=n + 1, style="digest")
-        title = _set_prefix(e, roles.plain(title_src).strip())
+        title = _set_prefix(e, title_src.strip())  # clean_title unescapes after dropping tags
         e.fields["title"] = roles.clean_title(title)
         unknown: list[int] = []
         summary: list[str] = []
