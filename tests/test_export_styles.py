@@ -145,3 +145,14 @@ def test_an_export_in_any_style_reads_back_with_its_fields(full, style, tmp_path
                   "venue": ("code_url",), "digest": ("code_url", "venue")}[style]
         original = lib.get_paper(pid)
         assert {f: getattr(p, f) for f in expect} == {f: getattr(original, f) for f in expect}, out
+
+
+@pytest.mark.parametrize("name", ["table-list.md", "dated-list.md", "venue-list.md", "digest.md"])
+def test_reference_lists_in_other_styles_keep_every_table_a_table(library, reference_lists, name):
+    """The reference digest exported as a table used to put its kept text between rows (12 places)."""
+    result = import_list(library, reference_lists / name)
+    for style in STYLES:
+        if style != result.style:
+            out, _ = render_list(library, ExportOptions(style=style, name=result.name))
+            assert table_problems(out) == [], (style, table_problems(out)[:3])
+            assert "]()" not in out
