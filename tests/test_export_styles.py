@@ -142,7 +142,7 @@ def test_an_export_in_any_style_reads_back_with_its_fields(full, style, tmp_path
         assert (p.title, p.url) == ("Fast <b>R-CNN</b>", "https://arxiv.org/abs/1504.08083"), out
         expect = {"table": ("code_url", "venue", "model_name"), "dated": ("code_url", "venue", "model_name",
                                                                           "date_read"),
-                  "venue": ("code_url",), "digest": ("code_url", "venue")}[style]
+                  "venue": ("code_url", "venue", "model_name"), "digest": ("code_url", "venue")}[style]
         original = lib.get_paper(pid)
         assert {f: getattr(p, f) for f in expect} == {f: getattr(original, f) for f in expect}, out
 

@@ -207,6 +207,20 @@ def venue_entry(tokens, i: int, close: int, lines: list[str]) -> Entry | None:
     for before, label, url in links:
         if (label, url) not in (paper, post):
             _extra_link(e, label, url)
+    # "VENUE · [code](..) · **Model**; summary" (the line the venue style writes under the title)
+    for line in head_src.split("\n"):
+        if " · " not in line or "【" in line:
+            continue
+        for seg in (x.strip() for x in line.strip().split(" · ")):
+            if seg.startswith("**"):
+                e.fields.update(roles.summary_fields(seg))
+            elif seg and "](" not in seg and "venue" not in e.fields:
+                e.fields["venue"] = roles.plain(seg)
+                years = roles.YEAR.findall(seg)
+                if years:
+                    e.fields["year"] = int(years[-1])
+            elif seg and "](" not in seg:
+                e.fields.update(roles.summary_fields(seg))
     item_lines = strip_blank_tail(lines[tokens[i].map[0]:tokens[i].map[1]])
     e.end = e.start + len(item_lines)
     e.parts["entry"] = "\n".join(item_lines)
