@@ -73,7 +73,10 @@ _urls = st.sampled_from(["https://arxiv.org/abs/1412.6980", "http://x.org/a_(b)"
 
 @settings(max_examples=ROUND_TRIP_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.filter_too_much])
-@given(title=_field_text.filter(lambda s: any(c.isalnum() for c in s)), summary=_field_text, venue=_field_text,
+# a summary that starts with bold text is these lists' way of naming the model ("**ViLT**; ..."), so one
+# starting with "**" reads back as a model name: the same convention the model strategy keeps out of "*"
+@given(title=_field_text.filter(lambda s: any(c.isalnum() for c in s)),
+       summary=_field_text.filter(lambda s: not s.startswith("**")), venue=_field_text,
        url=_urls, model=st.one_of(st.none(), _field_text.filter(lambda s: "*" not in s)),
        style=st.sampled_from(["table", "dated", "venue"]))
 def test_exported_fields_read_back_the_same(tmp_path_factory, title, summary, venue, url, model, style):

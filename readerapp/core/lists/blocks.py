@@ -174,6 +174,8 @@ def block_entries(tokens, lines: list[str], taken: set[int], skipped: list[Skipp
         e = Entry(start=n, end=n + 1, style="digest")
         title = _set_prefix(e, title_src.strip())  # clean_title unescapes after dropping tags
         e.fields["title"] = roles.clean_title(title)
+        if e.fields["title"].endswith(".") and not e.fields["title"].endswith(".."):
+            e.fields["title"] = e.fields["title"][:-1].rstrip()  # "**Title.**": the sentence's period
         unknown: list[int] = []
         summary: list[str] = []
         last = n

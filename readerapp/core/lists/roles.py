@@ -138,21 +138,19 @@ _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 
 
 def clean_title(src: str) -> str:
-    """A title as text: bold/italic markers, images, HTML tags, 【】 brackets
-    around the whole title and one trailing period removed."""
+    """A title as text: images, HTML tags, and bold/italic markers or 【】 brackets around the
+    whole title removed (as written, so an escaped `\\*\\*` stays part of the title)."""
     text = _IMAGE.sub(" ", src)
     text = _TAGS.sub(" ", text)
-    text = plain(text)
     for _ in range(2):
         text = text.strip()
         for a, b in (("**", "**"), ("__", "__"), ("*", "*"), ("_", "_"), ("【", "】"), ("《", "》")):
-            if len(text) > len(a) + len(b) and text.startswith(a) and text.endswith(b):
+            if (len(text) > len(a) + len(b) and text.startswith(a) and text.endswith(b)
+                    and not text.endswith("\\" + b)):
                 text = text[len(a):-len(b)].strip()
-    text = text.replace("【", "").replace("】", " ") if text.startswith("【") else text
-    text = textnorm.normalize_space(text)
-    if text.endswith(".") and not text.endswith("..") and len(text) > 1:
-        text = text[:-1].rstrip()
-    return text
+    if text.startswith("【") and "】" in text:  # "【Series】|Part": the series name is kept, its brackets not
+        text = text.replace("【", "", 1).replace("】", " ", 1)
+    return plain(text)
 
 
 def summary_fields(value: str) -> dict:
