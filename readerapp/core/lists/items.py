@@ -257,6 +257,9 @@ def list_entries(tokens, i: int, end: int, lines: list[str], style: str) -> list
 
 
 def toc_lines(tokens, i: int, close: int, skipped: list[Skipped], lines: list[str]) -> None:
+    """Report each line of a table of contents (the list tokens[i:close])."""
     t = tokens[i]
     if t.map:
-        skipped.append(Skipped(t.map[0] + 1, lines[t.map[0]], "a table of contents, not papers (kept as text)"))
+        for n in range(t.map[0], min(t.map[1], len(lines))):
+            if lines[n].strip():
+                skipped.append(Skipped(n + 1, lines[n], "a table of contents, not papers (kept as text)"))
