@@ -247,7 +247,7 @@ def test_toc_anchor_links_several_papers_code_links_and_bracket_titles(library, 
     path.write_text(text, encoding="utf-8")
     result = import_list(library, path)
     titles = sorted(p.title for p in library.list_papers())
-    assert titles == sorted(["Deep Residual Learning for Image Recognition", "CV知识点汇总与解析 |损失函数篇",
+    assert titles == sorted(["Deep Residual Learning for Image Recognition", "CV知识点汇总与解析|损失函数篇",
                              "MCB", "MLB"])
     assert not [p for p in library.list_papers() if (p.url or "").startswith("#")]
     resnet = _paper(library, "Deep Residual Learning for Image Recognition")

@@ -149,7 +149,9 @@ def clean_title(src: str) -> str:
                     and not text.endswith("\\" + b)):
                 text = text[len(a):-len(b)].strip()
     if text.startswith("【") and "】" in text:  # "【Series】|Part": the series name is kept, its brackets not
-        text = text.replace("【", "", 1).replace("】", " ", 1)
+        head, _, rest = text[1:].partition("】")
+        rest = rest.strip()
+        text = head + ("" if not rest or not rest[0].isalnum() else " ") + rest
     return plain(text)
 
 
