@@ -313,3 +313,22 @@ def test_columns_by_meaning_and_the_report_names_what_was_not_understood(library
     assert (3, "column '发表单位' not understood (kept as written)") in reasons
     assert (7, "a placeholder row, not a paper (kept as text)") in reasons
     assert not any("序号" in r or "📄" in r for _line, r in reasons)
+
+
+def test_reimport_follows_a_renamed_subsection(library, tmp_path):
+    row = "|[Paper {n} About Something](https://arxiv.org/abs/2102.0000{n})|-|\n"
+    table = "|paper|源码|\n|-|-|\n"
+    nlp = "\n# NLP\n\n### 分类\n\n" + table + row.format(n=4)
+    v1 = ("# CV\n\n### 检测\n\n" + table + row.format(n=1) + row.format(n=2) + "\n### 分割\n\n" + table
+          + row.format(n=3) + nlp)
+    v2 = ("# CV\n\n### 目标检测\n\n" + table + row.format(n=1) + row.format(n=2) + "\n### 分割\n\n" + table
+          + row.format(n=3) + nlp)
+    path = tmp_path / "cv.md"
+    path.write_text(v1, encoding="utf-8")
+    import_list(library, path)
+    old_id = library.ensure_section_path(["CV", "检测"])
+    path.write_text(v2, encoding="utf-8")
+    result = import_list(library, path)
+    assert result.renamed == [[["CV", "检测"], ["CV", "目标检测"]]] and result.removed == 0
+    assert library.ensure_section_path(["CV", "目标检测"]) == old_id  # the same section, renamed
+    assert [c.name for c in library.sections()[0].children] == ["目标检测", "分割"]
