@@ -1,4 +1,10 @@
-"""The normalization under which an imported list exports back to the same text.
+"""Judging a round trip. The judge is :func:`render_html`: an imported list exported in its
+own style must render to the same HTML as the original, as GitHub shows it; and
+:func:`table_problems` finds table rows that would not render as rows. :func:`normalize`
+below is a cheaper, text-level comparison used to decide quickly whether an entry's
+text differs from what its style writes.
+
+The normalization, whitespace and table padding only:
 
 Whitespace and table padding only, nothing else:
 
