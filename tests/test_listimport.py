@@ -332,3 +332,16 @@ def test_reimport_follows_a_renamed_subsection(library, tmp_path):
     assert result.renamed == [[["CV", "检测"], ["CV", "目标检测"]]] and result.removed == 0
     assert library.ensure_section_path(["CV", "目标检测"]) == old_id  # the same section, renamed
     assert [c.name for c in library.sections()[0].children] == ["目标检测", "分割"]
+
+
+def test_text_running_into_the_first_entry_stays_one_paragraph(library, tmp_path):
+    """A preamble line with no blank line before the first entry's bold title: GitHub shows one
+    paragraph, and so must the export."""
+    text = ("这是第81篇文章\n**A Title Of Some Paper**\n\\#Tag\n一段简介。\n\n论文链接\nhttps://arxiv.org/abs/1803.00001\n\n"
+            "**Another Title Of A Paper**\n\\#Tag\n另一段简介。\n\n论文链接\nhttps://arxiv.org/abs/1803.00002\n")
+    path = tmp_path / "digest.md"
+    path.write_text(text, encoding="utf-8")
+    result = import_list(library, path)
+    assert result.style == "digest" and result.entries == 2
+    out, _ = render_list(library, ExportOptions(style="digest", name=result.name))
+    assert render_html(out) == render_html(text)
