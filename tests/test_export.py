@@ -69,7 +69,8 @@ def test_table_style_defaults(small):
 def test_dated_venue_and_digest_styles(small):
     lib, ids = small
     dated, _ = render_list(lib, ExportOptions(style="dated", section="CV"))
-    assert "- 20180712 ICCV 2015 更快的检测：[Fast R-CNN](https://arxiv.org/abs/1504.08083)\n" in dated
+    assert ("- 20180712 ICCV 2015 **Fast R-CNN**; 更快的检测：[Fast R-CNN](https://arxiv.org/abs/1504.08083)\n"
+            "  - [code](https://github.com/rbgirshick/fast-rcnn)\n") in dated
     assert "NLP" not in dated
     both, _ = render_list(lib, ExportOptions(style="dated", section=["NLP/经典模型", "CV/目标检测"]))
     assert both.index("### 目标检测") < both.index("### 经典模型")  # the library's order, not the request's
@@ -77,7 +78,7 @@ def test_dated_venue_and_digest_styles(small):
     venue, _ = render_list(lib, ExportOptions(style="venue", section="NLP/经典模型"))
     assert "### 经典模型" in venue and "- [【Attention Is All You Need】](https://arxiv.org/abs/1706.03762)" in venue
     digest, _ = render_list(lib, ExportOptions(style="digest", section="CV", lang="en"))
-    assert ("**Fast R-CNN**\n**Fast R-CNN**; 更快的检测\n\nPaper\nhttps://arxiv.org/abs/1504.08083\n"
+    assert ("**Fast R-CNN**\n**Fast R-CNN**; 更快的检测\n\nVenue\nICCV 2015\nPaper\nhttps://arxiv.org/abs/1504.08083\n"
             "Code\nhttps://github.com/rbgirshick/fast-rcnn") in digest
     with pytest.raises(InvalidValue, match="unknown export style"):
         render_list(lib, ExportOptions(style="nope"))

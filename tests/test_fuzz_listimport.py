@@ -8,7 +8,7 @@ import time
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from readerapp.core.export.render import ExportOptions, render_list
-from readerapp.core.listimport import STYLES, import_list, parse_list
+from readerapp.core.listimport import STYLES, UnknownListLayout, import_list, parse_list
 
 PARSE_EXAMPLES = 300
 IMPORT_EXAMPLES = 40
@@ -44,7 +44,12 @@ def test_list_parser_never_raises(text, style):
 @given(text=list_text)
 def test_list_import_and_export_never_fail(library, tmp_path, text):
     t = time.perf_counter()
-    result = import_list(library, tmp_path / "fuzz.md", text=text, name="fuzz")
+    before = library.count_papers()
+    try:
+        result = import_list(library, tmp_path / "fuzz.md", text=text, name="fuzz")
+    except UnknownListLayout as exc:  # no list in it: one line, nothing imported
+        assert "\n" not in str(exc) and library.count_papers() == before
+        return
     assert all(1 <= s.line <= len(text.split("\n")) + 1 for s in result.skipped)
     out, _ = render_list(library, ExportOptions(style=result.style, name="fuzz"))
     assert isinstance(out, str)
@@ -68,12 +73,16 @@ _urls = st.sampled_from(["https://arxiv.org/abs/1412.6980", "http://x.org/a_(b)"
 
 @settings(max_examples=ROUND_TRIP_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.filter_too_much])
-@given(title=_field_text.filter(lambda s: any(c.isalnum() for c in s)), summary=_field_text, venue=_field_text,
+# a summary that starts with bold text is these lists' way of naming the model ("**ViLT**; ..."), so one
+# starting with "**" reads back as a model name: the same convention the model strategy keeps out of "*"
+@given(title=_field_text.filter(lambda s: any(c.isalnum() for c in s)),
+       summary=_field_text.filter(lambda s: not s.startswith("**")), venue=_field_text,
        url=_urls, model=st.one_of(st.none(), _field_text.filter(lambda s: "*" not in s)),
        style=st.sampled_from(["table", "dated", "venue"]))
 def test_exported_fields_read_back_the_same(tmp_path_factory, title, summary, venue, url, model, style):
     """Whatever text a paper holds, exporting it and importing the result gives the same fields back."""
     from readerapp.core import textnorm
+    from readerapp.core.export import markdown as md
     from readerapp.core.library import Library
 
     folder = tmp_path_factory.mktemp("rt")
@@ -85,6 +94,10 @@ def test_exported_fields_read_back_the_same(tmp_path_factory, title, summary, ve
             a.add_link(pid, "blog", "https://blog.example/p", title + " post")
         out, _ = render_list(a, ExportOptions(style=style))
         original = a.get_paper(pid)
+    if not url and style != "table":
+        # no URL: the title is plain text (never an empty link "[Title]()"), so the item is no paper link
+        assert "]()" not in out and md.md_text(textnorm.normalize_space(original.title)) in out, out
+        return
     with Library(folder / "b") as b:
         result = import_list(b, folder / "list.md", text=out, style=style, name="rt")
         assert result.entries == 1, out

@@ -38,8 +38,10 @@ def register(sub) -> None:
     p = sub.add_parser(
         "import-list", help="read an existing paper list (Markdown) into the library",
         description="Entries become papers without a PDF, in two-level sections; importing the PDF later fills "
-                    "the entry. Importing the same list again adds nothing twice. The style is detected "
-                    "(table, dated, venue, digest) unless given.")
+                    "the entry. Importing the same list again adds nothing twice; a newer version of it is a sync "
+                    "(renamed sections follow, entries gone upstream leave the list's sections; no paper or note "
+                    "is deleted). The style is detected (table, dated, venue, digest) unless given. A text in no "
+                    "known layout is refused with one line (exit 1) and nothing is imported.")
     p.add_argument("file", metavar="FILE.md")
     p.add_argument("--style", choices=("table", "dated", "venue", "digest"))
     p.add_argument("--name", help="name to keep the list's layout under (default: the file name without .md)")
@@ -147,6 +149,11 @@ def cmd_import_list(args) -> int:
     else:
         print(f"{result.path}: {result.style} list '{result.name}': {result.entries} entries in {result.sections} "
               f"section(s): {result.added} new paper(s), {result.matched} already in the library")
+        for old, new in result.renamed:
+            print(f"  section renamed upstream: {'/'.join(old)} -> {'/'.join(new)}")
+        if result.removed:
+            print(f"  {result.removed} entr{'y' if result.removed == 1 else 'ies'} gone upstream left this list's "
+                  "sections (the papers and their notes stay in the library)")
         for s in result.skipped:
             print(f"  line {s.line}: skipped ({s.reason}): {s.text[:100]}")
     return EXIT_OK if result.entries or not result.skipped else EXIT_FAILED

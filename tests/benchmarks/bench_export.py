@@ -2,7 +2,8 @@
 (default 2000, 40 subsections) is imported, exported in each style, merged
 into a README and exported again (no change, no write). The raw library cost
 in the same run: reading every paper and its links with plain SQL.
-Targets: import < 10 s, one export < 2 s, an unchanged re-export writes nothing.
+Targets (issue 13): import <= 3 s, one export <= 0.5 s per style, an unchanged re-export writes nothing;
+the own-style export renders the same HTML as the generated list (the round-trip judge).
 
     .venv/bin/python tests/benchmarks/bench_export.py [N]
 """
@@ -65,9 +66,9 @@ def main() -> None:
                 out, _ = render_list(lib, ExportOptions(style=style, name=result.name))
                 export_s[style] = round(time.perf_counter() - t, 3)
                 if style == "table":
-                    from readerapp.core.export.roundtrip import normalize
+                    from readerapp.core.export.roundtrip import render_html, table_problems
 
-                    round_trip = normalize(out) == normalize(text)
+                    round_trip = render_html(out) == render_html(text) and not table_problems(out)
             readme = tmp / "README.md"
             readme.write_text(f"head\n<!-- readerapp:begin {result.name} -->\n<!-- readerapp:end {result.name} -->\n",
                               encoding="utf-8")
@@ -86,8 +87,9 @@ def main() -> None:
         "rows_read": len(rows), "export_s": export_s, "round_trip_ok": round_trip,
         "into_readme_s": round(into_s, 3), "unchanged_reexport_s": round(unchanged_s, 3),
         "unchanged_reexport_wrote": len(written), "mtime_kept": mtime_kept,
-        "targets": {"import_s": 10, "export_s": 2},
-        "ok": import_s < 10 and max(export_s.values()) < 2 and not written and round_trip,
+        "machine": "2 cores shared with other work (figures vary run to run)",
+        "targets": {"import_s": 3, "export_s": 0.5},
+        "ok": import_s <= 3 and max(export_s.values()) <= 0.5 and not written and round_trip,
     })
 
 

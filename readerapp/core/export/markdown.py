@@ -41,6 +41,29 @@ def md_inline(text: str | None) -> str:
     return text
 
 
+_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#|>|\||```|~~~|<)")
+
+
+def hard_breaks(text: str | None) -> str:
+    """Markdown the user wrote on several lines, with each line break kept as a break
+    (GFM would join the lines of a paragraph into one): a backslash ends a line that is
+    followed by more text of the same paragraph. Code blocks, list items, headings,
+    quotes and tables are left as they are."""
+    lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    out = []
+    fence = False
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            fence = not fence
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if (not fence and stripped and nxt.strip() and not _BLOCK_START.match(nxt)
+                and not stripped.startswith(("#", "|", "```", "~~~")) and not line.endswith(("\\", "  "))):
+            line += "\\"
+        out.append(line)
+    return "\n".join(out)
+
+
 def cell(text: str | None) -> str:
     """A table cell: `-` when empty."""
     text = md_inline(text)

@@ -123,9 +123,59 @@ def merge(old_text: str, name: str, content: str, label: str = "README") -> str:
                           f"{end_marker(name)} where the list goes; nothing was written")
     newline = "\r\n" if old_text.count("\r\n") * 2 > old_text.count("\n") else "\n"
     body = content if content.endswith("\n") else content + "\n"
-    body = newline + body.replace("\r\n", "\n").replace("\n", newline)
     start, end = region
+    body = keep_unchanged_rows(old_text[start:end].replace("\r\n", "\n"), body.replace("\r\n", "\n"))
+    body = newline + body.replace("\n", newline)
     return old_text[:start] + body + old_text[end:]
+
+
+def keep_unchanged_rows(old: str, new: str) -> str:
+    """`new`, with each line that `old` has too written as `old` had it: a table row that differs
+    only by its padding (the spaces around cells, the dashes of the alignment row), and the blank
+    lines between unchanged lines where they mean the same. An export over a list someone padded
+    by hand changes only the rows whose content changed."""
+    from readerapp.core.export.roundtrip import _split_row
+
+    def key(line: str) -> str:
+        if not line.lstrip().startswith("|"):
+            return line
+        cells = [c.strip() for c in _split_row(line.strip())]
+        if len(cells) > 2 and all(re.fullmatch(r":?-+:?", c) for c in cells[1:-1]):
+            cells = [("c" if c.startswith(":") and c.endswith(":") else "l" if c.startswith(":")
+                      else "r" if c.endswith(":") else "n") for c in cells[1:-1]]  # the alignment, not the dashes
+        return "|row|" + "|".join(cells)
+
+    def items(text: str) -> list[tuple[str, int]]:
+        """(non-blank line, blank lines before it); a last item ("", n) holds the trailing blank lines."""
+        out, blanks = [], 0
+        for line in text.split("\n"):
+            if line.strip():
+                out.append((line, blanks))
+                blanks = 0
+            else:
+                blanks += 1
+        return out + [("", blanks)]
+
+    old_items, new_items = items(old.lstrip("\n")), items(new)
+    matcher = difflib.SequenceMatcher(None, [key(x) for x, _ in old_items], [key(x) for x, _ in new_items],
+                                      autojunk=False)
+    out: list[str] = []
+    prev = ""
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        pairs = zip(old_items[a1:a2], new_items[b1:b2]) if op == "equal" else \
+            ((None, item) for item in new_items[b1:b2])
+        for old_item, (line, blanks) in pairs:
+            if old_item is not None:
+                line, old_blanks = old_item  # the row as it was written
+                # the old spacing where it means the same: some blank lines or none, or next to a heading
+                # (a heading is its own block either way)
+                if (old_blanks > 0) == (blanks > 0) or line.startswith("#") or prev.startswith("#"):
+                    blanks = old_blanks
+            out += [""] * blanks
+            if line:  # (the last item holds only the trailing blank lines)
+                out.append(line)
+            prev = line or prev
+    return "\n".join(out)
 
 
 def new_readme(name: str, content: str) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -107,13 +108,7 @@ def _venue_cell(e: "EntryView", L: dict) -> str:
 
 
 def _summary_cell(e: "EntryView", L: dict) -> str:
-    model = md.md_text(e.p.model_name) if e.p.model_name else ""
-    summary = md.md_inline(e.p.summary)
-    if model and summary:
-        return f"**{model}**; {summary}"
-    if model:
-        return f"**{model}**"
-    return summary or "-"
+    return _model_summary(e) or "-"
 
 
 def _notes_cell(e: "EntryView", L: dict) -> str:
@@ -128,20 +123,42 @@ def _talks_cell(e: "EntryView", L: dict) -> str:
     return "<br>".join(md.link(link.label or L["talk"], link.url) for link in e.talk_links) or "-"
 
 
+_END_PUNCT = tuple("。．.：:；;，,！!？?、…）)】")
+
+
+def _title_text(e: "EntryView") -> str:
+    """The title linked to the paper, or plain text when the paper has no URL (never `[Title]()`)."""
+    url = paper_url(e.p)
+    return md.link(e.p.title, url) if url else md.md_text(e.p.title)
+
+
+def _model_summary(e: "EntryView") -> str:
+    """`**Model**; summary` (either alone), HTML shown as text, on one line."""
+    model = md.md_text(e.p.model_name) if e.p.model_name else ""
+    summary = md.md_inline(e.p.summary)
+    if model and summary:
+        return f"**{model}**; {summary}"
+    return f"**{model}**" if model else summary
+
+
 def _dated_head(e: "EntryView", L: dict) -> str:
     pieces = [e.date, md.md_text(e.p.venue) if e.p.venue else ""]
-    comment = md.md_inline(e.p.summary)
-    # no URL: an empty link keeps the title recognisable as the entry's paper (as `[Title]()` in the lists)
-    title = md.link(e.p.title, paper_url(e.p))
+    comment = _model_summary(e)
+    title = _title_text(e)
     head = " ".join(x for x in pieces if x)
     if comment:
         head = f"{head} {comment}" if head else comment
-        return f"{head}{L['colon']}{title}"
+        # a comment ending in punctuation gets no colon of its own ("提出。：" reads doubled)
+        ends = comment.endswith(_END_PUNCT) and not re.search(r"&#?\w+;$", comment)  # not an entity's ";"
+        sep = " " if ends else L["colon"]
+        return f"{head}{sep}{title}"
     return f"{head} {title}" if head else title
 
 
 def _dated_links(e: "EntryView", L: dict) -> str:
     lines = []
+    if e.p.code_url:
+        lines.append(f"  - {md.link(L['code_link'], e.p.code_url)}")
     if e.note_page:
         lines.append(f"  - [{md.md_text(L['notes'])}]({e.note_page})")
     for link in e.links:
@@ -152,38 +169,51 @@ def _dated_links(e: "EntryView", L: dict) -> str:
 def _venue_entry(e: "EntryView", L: dict) -> str:
     post = e.post_link
     url = paper_url(e.p)
-    paper = f"[【{md.md_text(e.p.title)}】]({md.md_url(url)})"
-    lines = [f"- {md.link(post.label or post.url, post.url)}  ", f"    {paper}"] if post else [f"- {paper}"]
+    title = f"【{md.md_text(e.p.title)}】"
+    paper = f"[{title}]({md.md_url(url)})" if url else title
+    lines = [f"- {md.link(post.label or post.url, post.url)}", f"    {paper}"] if post else [f"- {paper}"]
+    facts = [x for x in (_venue_text(e, L),
+                         md.link(L["code_link"], e.p.code_url) if e.p.code_url else "",
+                         _model_summary(e)) if x]
+    if facts:
+        lines.append("    " + " · ".join(facts))
     extra = []
     if e.note_page:
         extra.append(f"[{md.md_text(L['notes'])}]({e.note_page})")
     extra += [md.link(link.label or link.url, link.url) for link in e.links if link is not post]
     if extra:
-        lines[-1] += "  "
         lines.append("    " + " ".join(extra))
-    return "\n".join(lines)
+    return "  \n".join(lines)  # one item, its lines joined by hard breaks
 
 
 def _digest_entry(e: "EntryView", L: dict) -> str:
     lines = [f"**{md.md_text(e.p.title)}**"]
     if e.p.tags:
         lines.append(" ".join("\\#" + md.md_text(t) for t in e.p.tags))
-    summary = (e.p.summary or "").strip()
-    if e.p.model_name and not summary.startswith("**"):
-        summary = f"**{md.md_text(e.p.model_name)}**; {summary}" if summary else f"**{md.md_text(e.p.model_name)}**"
+    summary = _model_summary(e)
     if summary:
         lines.append(summary)
     block = "\n".join(lines)
     tail = []
+    if e.p.venue or e.p.year:
+        tail += [L["venue"], _venue_text(e, L)]
     url = paper_url(e.p)
     if url:
-        tail += [L["paper_link"], url]
+        tail += [L["paper_link"], md.md_url(url)]
     if e.p.code_url:
-        tail += [L["code_link_label"], e.p.code_url]
+        tail += [L["code_link_label"], md.md_url(e.p.code_url)]
     if e.note_page:
-        tail += [L["notes"], e.note_page]
+        tail += [L["notes"], f"[{md.md_text(L['notes'])}]({e.note_page})"]
+    for link in e.notes_links:
+        tail += [L["notes"], md.link(link.label or L["notes"], link.url)]
+    for link in e.talk_links:
+        tail += [L["talks"], md.link(link.label or L["talk"], link.url)]
     return block + ("\n\n" + "\n".join(tail) if tail else "")
 
+
+# the fields an entry kept whole (another layout of a mixed list) shows
+BLOCK_FIELDS = ("title", "url", "arxiv_id", "doi", "code_url", "venue", "year", "model_name", "summary", "tags",
+                "links", "note_page", "date")
 
 # part name -> (fields it shows, default rendering)
 _P = Callable[["EntryView", dict], str]
@@ -197,15 +227,16 @@ PARTS: dict[str, dict[str, tuple[tuple[str, ...], _P]]] = {
         "talks": (("links",), _talks_cell),
     },
     "dated": {
-        "head": (("title", "url", "arxiv_id", "doi", "venue", "summary", "date"), _dated_head),
-        "links": (("links", "note_page"), _dated_links),
+        "head": (("title", "url", "arxiv_id", "doi", "venue", "model_name", "summary", "date"), _dated_head),
+        "links": (("links", "note_page", "code_url"), _dated_links),
     },
     "venue": {
-        "entry": (("title", "url", "arxiv_id", "doi", "links", "note_page"), _venue_entry),
+        "entry": (("title", "url", "arxiv_id", "doi", "links", "note_page", "venue", "year", "code_url",
+                   "model_name", "summary"), _venue_entry),
     },
     "digest": {
-        "entry": (("title", "tags", "summary", "model_name", "url", "arxiv_id", "doi", "code_url", "note_page"),
-                  _digest_entry),
+        "entry": (("title", "tags", "summary", "model_name", "url", "arxiv_id", "doi", "code_url", "note_page",
+                   "venue", "year", "links"), _digest_entry),
     },
 }
 
@@ -220,6 +251,7 @@ class EntryView:
     lang: str
     note_page: str | None = None
     entry: dict = field(default_factory=dict)  # formatting kept from an imported list
+    hidden: bool = False  # a second paper of one list item, written by the item's first paper
 
     @property
     def L(self) -> dict:
@@ -239,11 +271,23 @@ class EntryView:
 
     @property
     def date(self) -> str:
-        return yyyymmdd(self.p.date_read) or yyyymmdd(self.p.date_added)
+        """The entry's own date (a dated list's date is stored as the date read); never today's."""
+        return yyyymmdd(self.p.date_read)
+
+    @property
+    def block(self) -> str | None:
+        """The whole text of an entry written in another layout of its list (a card among tables),
+        while the paper is unchanged; None otherwise."""
+        return self.kept("block")
 
     @property
     def after(self) -> str:
         return str(self.entry.get("after") or "")
+
+    @property
+    def tight(self) -> bool:
+        """No blank line between this entry (or the text after it) and the next one (a tight list)."""
+        return bool(self.entry.get("tight"))
 
     def field_values(self, names: tuple[str, ...]) -> list:
         out = []
@@ -259,6 +303,8 @@ class EntryView:
         return out
 
     def fingerprint(self, part: str, style: str | None = None) -> str:
+        if part == "block":
+            return _fp(self.field_values(BLOCK_FIELDS))
         names = PARTS.get(style or self.style, {}).get(part, ((), None))[0]
         return _fp(self.field_values(names))
 
@@ -304,8 +350,25 @@ class SectionView:
     anchor: str
     before: str = ""
     after: str = ""
+    tight: bool = False  # `before` runs into the first entry (no blank line between)
     columns: list[dict] = field(default_factory=list)  # [{"label", "role"}]
     entries: list[EntryView] = field(default_factory=list)
+
+    @property
+    def shown(self) -> list[EntryView]:
+        return [e for e in self.entries if not e.hidden]
+
+    @property
+    def runs(self) -> list[dict]:
+        """The shown entries in runs: {"block": True, "entries": [...]} for entries kept whole
+        (another layout of the list), {"block": False, ...} for entries this style writes."""
+        out: list[dict] = []
+        for e in self.shown:
+            is_block = e.block is not None
+            if not out or out[-1]["block"] != is_block:
+                out.append({"block": is_block, "entries": []})
+            out[-1]["entries"].append(e)
+        return out
 
 
 @dataclass
@@ -318,6 +381,7 @@ class Document:
     postamble: str = ""
     toc: bool = False
     sections: list[SectionView] = field(default_factory=list)
+    tight: bool = False  # the preamble runs into the first entry (no blank line between)
 
     @property
     def papers(self) -> list[Paper]:
@@ -381,6 +445,7 @@ def environment(lib=None):
         undefined=jinja2.StrictUndefined,
     )
     env.filters.update(md_text=md.md_text, md_inline=md.md_inline, cell=md.cell, md_url=md.md_url,
+                       hard_breaks=md.hard_breaks,
                        yyyymmdd=yyyymmdd, path_url=md.path_url, paper_url=paper_url)
     env.globals.update(link=md.link)
     return env
@@ -437,7 +502,7 @@ def _default_columns(L: dict, with_talks: bool) -> list[dict]:
     roles = [r for r in TABLE_ROLES if with_talks or r != "talks"]
     keys = {"title": "paper", "code": "code", "venue": "venue", "summary": "summary", "notes": "notes",
             "talks": "talks"}
-    return [{"label": L[keys[r]], "role": r} for r in roles]
+    return [{"label": L[keys[r]], "role": r, "align": ":-:"} for r in roles]
 
 
 def note_page_path(lib, p: Paper, section_path: list[str] | None, notes_dir: str, lang: str) -> str:
@@ -460,6 +525,7 @@ def build_document(lib, opts: ExportOptions) -> Document:
     doc = Document(style=opts.style, lang=opts.lang, L=L, name=opts.name)
     stored = lib.get_list(opts.name) if opts.name else None
     layout = stored["layout"] if stored else {}
+    own = stored is not None and stored.get("style") == opts.style  # the list's own style
     levels = layout.get("levels") or [2, 3]
     index = _section_index(lib)
     wanted = [opts.section] if isinstance(opts.section, str) else list(opts.section or [])
@@ -506,14 +572,23 @@ def build_document(lib, opts: ExportOptions) -> Document:
         sv = SectionView(id=sid, name=path[-1], path=path, level=level, hashes=hashes, heading=heading,
                          anchor=md.github_anchor(path[-1], anchors), before=spec.get("before") or "",
                          after=spec.get("after") or "")
-        entries = lib.placement_entries(sid)
+        sv.tight = bool(spec.get("tight")) and bool(sv.before)
+        if not own:  # another style: rendered from the paper fields only, no text kept from the list
+            sv.before = sv.after = ""
+            sv.tight = False
+        entries = lib.placement_entries(sid) if own else {}
         papers = lib.papers_in_section(sid)
         for p in papers:
             first_section_of.setdefault(p.id, path)
             sv.entries.append(EntryView(p=p, links=lib.links(p.id), style=opts.style, lang=opts.lang,
                                         entry=entries.get(p.id, {})))
-        if spec.get("columns"):
-            sv.columns = [{"label": c[0], "role": c[1]} for c in spec["columns"]]
+        by_id = {e.p.id: e for e in sv.entries}
+        for e in sv.entries:
+            lead = by_id.get(e.entry.get("joined"))  # type: ignore[arg-type]
+            e.hidden = lead is not None and lead.kept("head") is not None
+        if spec.get("columns") and own:
+            sv.columns = [{"label": c[0], "role": c[1], "align": c[2] if len(c) > 2 else ":-:"}
+                          for c in spec["columns"]]
         else:
             sv.columns = _default_columns(L, any(e.talk_links for e in sv.entries))
         doc.sections.append(sv)
@@ -543,6 +618,7 @@ def build_document(lib, opts: ExportOptions) -> Document:
     if opts.full and only is None:  # the text around the whole list, not around one section
         doc.preamble = layout.get("preamble") or ""
         doc.postamble = layout.get("postamble") or ""
+        doc.tight = bool(layout.get("tight")) and bool(doc.preamble) and own
     doc.toc = bool(layout.get("toc", stored is None)) and opts.style == "table" and only is None \
         and len([s for s in doc.sections if s.heading]) > 1
     return doc

@@ -1,4 +1,10 @@
-"""The normalization under which an imported list exports back to the same text.
+"""Judging a round trip. The judge is :func:`render_html`: an imported list exported in its
+own style must render to the same HTML as the original, as GitHub shows it; and
+:func:`table_problems` finds table rows that would not render as rows. :func:`normalize`
+below is a cheaper, text-level comparison used to decide quickly whether an entry's
+text differs from what its style writes.
+
+The normalization, whitespace and table padding only:
 
 Whitespace and table padding only, nothing else:
 
@@ -79,3 +85,58 @@ def normalize(text: str) -> str:
                 continue
         out.append(line)
     return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- the judge: what GitHub shows
+
+def render_html(text: str) -> str:
+    """The HTML a GitHub-flavoured Markdown renderer makes of `text` (markdown-it-py's
+    "gfm-like" preset: CommonMark, tables, strikethrough, autolinked URLs; raw HTML kept).
+    Two lists are the same for a reader when this is the same: padding, a blank line more
+    or less between blocks do not count; a hard line break, a loose list item, a table
+    row turned into text do."""
+    from markdown_it import MarkdownIt
+
+    try:
+        md = MarkdownIt("gfm-like", {"html": True})
+    except ModuleNotFoundError:  # linkify-it-py missing: everything but bare-URL autolinks
+        md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    return md.render(text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def table_problems(text: str) -> list[str]:
+    """What is wrong with the tables of `text`, one line each (empty when nothing):
+    a line written as a table row that GFM does not read as part of a table (text
+    between rows, a row after a break), or a row whose cell count is not the header's."""
+    from markdown_it import MarkdownIt
+
+    src = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = src.split("\n")
+    tokens = MarkdownIt("commonmark", {"html": True}).enable("table").parse(src)
+    in_table: set[int] = set()
+    in_code: set[int] = set()
+    problems: list[str] = []
+    for i, t in enumerate(tokens):
+        if t.type in ("fence", "code_block", "html_block") and t.map:
+            in_code.update(range(*t.map))
+        if t.type == "table_open" and t.map:
+            start, end = t.map
+            in_table.update(range(start, end))
+            width = len(_cells(lines[start]))
+            for n in range(start + 2, end):
+                if lines[n].strip() and len(_cells(lines[n])) != width:
+                    problems.append(f"line {n + 1}: a row of {len(_cells(lines[n]))} cells in a table of {width} "
+                                    "columns")
+    for n, line in enumerate(lines):
+        if line.lstrip().startswith("|") and line.count("|") >= 2 and n not in in_table and n not in in_code:
+            problems.append(f"line {n + 1}: written as a table row but not part of a table: {line[:60]}")
+    return problems
+
+
+def _cells(line: str) -> list[str]:
+    cells = _split_row(line.strip())
+    if cells and not cells[0].strip() and line.strip().startswith("|"):
+        cells = cells[1:]
+    if cells and not cells[-1].strip() and line.rstrip().endswith("|") and not line.rstrip().endswith("\\|"):
+        cells = cells[:-1]
+    return cells
