@@ -4,8 +4,9 @@
 
 Start-up stays light: Qt, the core library and the window only; torch and
 sentence-transformers are never imported here. The index check and the
-periodic backup (core.maintenance.startup) run in a thread after the window
-shows.
+periodic backup (core.maintenance.startup) run as a background job
+(readerapp.ui.workers) after the window shows; quitting waits for it at most
+one second, like for every other job.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import argparse
 import logging
 import os
 import sys
-import threading
 
 from readerapp import __version__
 
@@ -44,21 +44,22 @@ def _show_error(title: str, message: str) -> None:
     QMessageBox.critical(None, title, message)
 
 
-def _start_maintenance(library) -> threading.Thread:
-    """Backup when due + index repair, off the GUI thread. Failures are logged only."""
-    def run():
-        try:
-            from readerapp.core.maintenance import startup
+def _start_maintenance(library, parent=None):
+    """Backup when due + index repair, as a background job. Failures are logged only."""
+    from readerapp.ui.workers import run_in_background
 
-            report = startup(library)
-            if report.changed or report.failed:
-                log.info("start-up maintenance: %s", report)
-        except Exception:
-            log.exception("start-up maintenance failed")
+    def run(token):
+        from readerapp.core.maintenance import startup
 
-    t = threading.Thread(target=run, name="readerapp-startup-maintenance", daemon=True)
-    t.start()
-    return t
+        if token.cancelled():
+            return None
+        report = startup(library)
+        if report.changed or report.failed:
+            log.info("start-up maintenance: %s", report)
+        return report
+
+    return run_in_background(run, name="startup-maintenance", parent=parent,
+                             on_error=lambda message: log.warning("start-up maintenance: %s", message))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(library)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
     window.show()
-    maintenance = _start_maintenance(library)
+    maintenance = _start_maintenance(library, window)
 
     def after_show():
         window.restore_session()
@@ -139,11 +140,12 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if window.isVisible():
             window.close()
-        window.shutdown()
-        maintenance.join(timeout=30)
+        maintenance_alive = maintenance.thread_alive
+        window.shutdown()  # cancels every background job and waits for them at most 1 s together
+        still_running = maintenance_alive()
         window.deleteLater()
         QCoreApplication.sendPostedEvents(None, 0)
-        if not maintenance.is_alive():  # else the process exit ends it; SQLite keeps the data consistent
+        if not still_running:  # else the process exit ends it; SQLite keeps the data consistent
             library.close()
     return int(code or 0)
 

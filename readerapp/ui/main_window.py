@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMainWindow,
                                QMenu, QMessageBox, QProgressBar, QPushButton, QStackedWidget, QTabWidget,
@@ -26,7 +26,8 @@ from readerapp import __version__
 from readerapp.core.models import STATUSES
 from readerapp.core.paths import user_config_dir
 
-from .import_worker import ImportSummaryDialog, ImportThread, importable_paths
+from .import_worker import ImportSummaryDialog, importable_paths, start_import_job
+from .workers import Job, gui_relay, run_in_background, shutdown_all
 from .library_view import PAPER_ID_ROLE, PaperFilterProxy, PaperTable, PaperTableModel, SidebarTree, _status_label
 from .reader_tab import ReaderTab
 
@@ -35,16 +36,6 @@ log = logging.getLogger(__name__)
 SESSION_KEY = "ui:session"
 VIEW_KEY = "view:{}"
 WINDOW_SETTINGS_FILE = "window.ini"
-
-
-class _LibraryBridge(QObject):
-    """Library change listeners fire in whatever thread made the change (the
-    import thread, for one): a queued signal brings them to the GUI thread."""
-
-    changed = Signal(str, object)
-
-    def __call__(self, kind: str, paper_id) -> None:
-        self.changed.emit(kind, paper_id)
 
 
 class MainWindow(QMainWindow):
@@ -59,16 +50,18 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1280, 820)
         self._night = False
-        self._import: ImportThread | None = None
+        self._import: Job | None = None
+        self._opening: Job | None = None
         self._open_after_import = False
         self.import_summary: ImportSummaryDialog | None = None
         self._closing = False
         self.search_panel = None
         self.embedding = None
 
-        self._bridge = _LibraryBridge(self)
-        self._bridge.changed.connect(self._on_library_changed, Qt.ConnectionType.QueuedConnection)
-        library.add_listener(self._bridge)
+        # Library change listeners fire in whatever thread made the change (the
+        # import job, for one): the relay runs the handler later on the GUI thread.
+        self._listener = gui_relay(self, self._on_library_changed)
+        library.add_listener(self._listener)
         self._reload_timer = QTimer(self, singleShot=True, interval=150)
         self._reload_timer.timeout.connect(self.reload_papers)
         self._sidebar_dirty = False
@@ -560,10 +553,8 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, ev) -> None:
-        if self._import is not None and self._import.isRunning():
-            self._import.cancel()
+        if self.import_running():
             self.statusBar().showMessage(self.tr("Cancelling the import…"))
-            self._import.wait()
         self.save_session()
         self.save_window()
         self.shutdown()
@@ -574,15 +565,14 @@ class MainWindow(QMainWindow):
         if self._closing:
             return
         self._closing = True
-        self.library.remove_listener(self._bridge)
-        if self._import is not None:
-            self._import.cancel()
-            self._import.wait()
+        self.library.remove_listener(self._listener)
         if self.embedding is not None:
-            self.embedding.cancel()
-            self.embedding.wait()
+            self.embedding.set_auto_start(False)
         for tab in self.reader_tabs():
             tab.shutdown()
+        # every background job (import, embedding, searches, attach, maintenance) is
+        # cancelled; quitting waits for all of them together at most workers.QUIT_WAIT_S
+        shutdown_all()
 
     # ================================================================== import
     def dragEnterEvent(self, ev) -> None:
@@ -619,52 +609,65 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(path)
 
-    def open_path(self, path: str) -> None:
-        """Open a PDF file: its paper if the library has it, else import it and open it."""
+    def open_path(self, path: str) -> Job | None:
+        """Open a PDF file: its paper if the library has it, else import it and open it.
+
+        The file is hashed in a background job (returned); None if there is no such file."""
         p = Path(path)
         if not p.is_file():
             self.show_error(self.tr("File not found: %1").replace("%1", str(path)))
-            return
+            return None
         from readerapp.core.importer import sha256_file
 
-        try:
-            row = self.library.file_by_sha(sha256_file(p))
-        except OSError as exc:
-            self.show_error(self.tr("Cannot read %1: %2").replace("%1", p.name).replace("%2", exc.strerror or str(exc)))
-            return
-        if row is not None:
-            self.open_paper(row["paper_id"])
-        else:
-            self.start_import([str(p)], open_after=True)
+        library, cannot_read = self.library, self.tr("Cannot read %1: %2")
 
-    def start_import(self, paths: list[str], *, open_after: bool = False) -> ImportThread | None:
-        if self._import is not None and self._import.isRunning():
+        def find(_token):  # hashing a large file takes a while: never on the GUI thread
+            try:
+                return library.file_by_sha(sha256_file(p)), ""
+            except OSError as exc:
+                return None, cannot_read.replace("%1", p.name).replace("%2", exc.strerror or str(exc))
+
+        def found(payload) -> None:
+            row, error = payload
+            if self._closing:
+                return
+            if error:
+                self.show_error(error)
+            elif row is not None:
+                self.open_paper(row["paper_id"])
+            else:
+                self.start_import([str(p)], open_after=True)
+
+        self._opening = run_in_background(find, name="open-file", parent=self, on_done=found,
+                                          on_error=self.show_error)
+        return self._opening
+
+    def start_import(self, paths: list[str], *, open_after: bool = False) -> Job | None:
+        if self.import_running():
             self.show_error(self.tr("An import is already running; wait for it to finish or cancel it."))
             return None
         if self._import is not None:
             self._import.deleteLater()
         self._open_after_import = open_after
-        thread = ImportThread(self.library, paths, self)
-        thread.progressed.connect(self._import_progress)
-        thread.importFinished.connect(self._import_finished)
-        self._import = thread
+        job = start_import_job(self.library, paths, parent=self, on_progress=self._import_progress,
+                               on_done=self._import_finished)
+        self._import = job
         self.progress.setRange(0, 0)
         self.progress.setFormat(self.tr("Importing…"))
         self.progress.show()
         self.cancel_button.setEnabled(True)
         self.cancel_button.show()
         self.statusBar().showMessage(self.tr("Importing…"))
-        thread.start()
-        return thread
+        return job
 
     def cancel_import(self) -> None:
-        if self._import is not None and self._import.isRunning():
+        if self.import_running():
             self._import.cancel()
             self.cancel_button.setEnabled(False)
             self.statusBar().showMessage(self.tr("Cancelling the import…"))
 
     def import_running(self) -> bool:
-        return self._import is not None and self._import.isRunning()
+        return self._import is not None and self._import.is_running()
 
     def _import_progress(self, done: int, total: int, name: str, status: str) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -674,10 +677,8 @@ class MainWindow(QMainWindow):
                                      .replace("%2", str(done)).replace("%3", str(total)))
 
     def _import_finished(self, results: list, error: str) -> None:
-        thread = self._import
-        if thread is not None:
-            thread.wait()
-        cancelled = bool(thread and thread.cancelled())
+        job = self._import
+        cancelled = bool(job and job.cancelled())
         self.progress.hide()
         self.cancel_button.hide()
         self.statusBar().clearMessage()

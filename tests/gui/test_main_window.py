@@ -270,7 +270,25 @@ def test_open_pdf_imports_it_and_opens_it(qtbot, library, make_window, corpus_di
     assert w.tabs.count() == 2 and w.current_reader() is not None
     pid = w.current_reader().paper_id
     w.close_tab(1)
-    w.open_path(str(corpus_dir / "wang-shazam.pdf"))  # already in the library: opened directly
+    import threading
+
+    import readerapp.core.importer as importer
+
+    hashed_in = []
+    real_sha = importer.sha256_file
+
+    def sha(path):
+        hashed_in.append(threading.current_thread())
+        return real_sha(path)
+
+    importer.sha256_file = sha
+    try:
+        job = w.open_path(str(corpus_dir / "wang-shazam.pdf"))  # already in the library: opened directly
+        qtbot.waitUntil(lambda: not job.is_running(), timeout=10_000)
+    finally:
+        importer.sha256_file = real_sha
+    # the file was hashed off the GUI thread
+    assert hashed_in and all(t is not threading.main_thread() for t in hashed_in)
     assert w.current_reader().paper_id == pid and library.count_papers() == 1
 
 
