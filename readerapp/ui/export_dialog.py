@@ -241,16 +241,11 @@ class ExportDialog(QDialog):
 
     def _submit(self, fn, on_done) -> None:
         """Run fn in a background job after the ones already queued (one at a time, in order)."""
-        def ordered(token):
-            for earlier in before:
-                earlier.join()
-            if token.cancelled():  # the dialog closed before this one started
-                return None
-            return fn(token)
+        def done(payload) -> None:
+            if not self._closing and payload is not None:  # None: cancelled before it started
+                on_done(payload)
 
-        before = [j._thread for j in self._jobs if j._thread is not None and j.thread_alive()]
-        job = run_in_background(ordered, name="export", parent=self,
-                                on_done=lambda payload: None if self._closing else on_done(payload),
+        job = run_in_background(fn, name="export", parent=self, after=list(self._jobs), on_done=done,
                                 on_error=lambda message: None if self._closing else self.status.setText(message))
         self._jobs.append(job)
         job.finished.connect(lambda: self._jobs.remove(job) if job in self._jobs else None)

@@ -31,7 +31,7 @@ thread (the Library's change listeners): the call runs later on the GUI
 thread, and is dropped if its owner QObject has been deleted by then.
 
 :func:`shutdown_all` cancels every job and waits for them together at most a
-given time (1 s when the window quits); a job still running after that is a
+given time (QUIT_WAIT_S when the window quits, so that quitting takes at most 1 s); a job still running after that is a
 daemon thread and ends with the process.
 """
 
@@ -51,7 +51,9 @@ from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QThread, 
 
 log = logging.getLogger(__name__)
 
-QUIT_WAIT_S = 1.0  # quitting waits this long at most for all jobs together
+# Quitting waits this long at most for all jobs together; with the rest of the window's
+# shutdown (notes flushed, render threads stopped) quitting stays within 1 s.
+QUIT_WAIT_S = 0.8
 
 
 class CancelToken:
@@ -240,8 +242,12 @@ def run_in_background(fn: Callable[[CancelToken], Any], *, name: str, parent: QO
                       on_done: Callable[[Any], None] | None = None,
                       on_error: Callable[[str], None] | None = None,
                       on_progress: Callable[..., None] | None = None,
-                      on_finished: Callable[[], None] | None = None) -> Job:
-    """Run fn(token) in a background thread (call from the GUI thread). See the module docstring."""
+                      on_finished: Callable[[], None] | None = None,
+                      after: list[Job] | None = None) -> Job:
+    """Run fn(token) in a background thread (call from the GUI thread). See the module docstring.
+
+    after: jobs that must end first (a queue of jobs that run one at a time, in order);
+    when this job is cancelled while it waits for them, fn is not called and the result is None."""
     disp = _dispatcher()
     job = Job(name, parent)
     if on_progress is not None:
@@ -255,12 +261,15 @@ def run_in_background(fn: Callable[[CancelToken], Any], *, name: str, parent: QO
     token, job_id = job.token, job.id
     disp.jobs[job_id] = job
     send = disp.send
+    before = [j._thread for j in (after or []) if shiboken6.isValid(j) and j._thread is not None]
 
     def body() -> None:
         from readerapp.core.errors import ReaderError
 
         try:
-            result = fn(token)
+            for t in before:
+                t.join()
+            result = None if before and token.cancelled() else fn(token)
         except ReaderError as exc:
             send((job_id, "failed", (exc, _one_line(name, exc))))
         except BaseException as exc:  # never let a worker thread die silently

@@ -599,3 +599,49 @@ def test_search_pane_is_installed_and_opens_hits(qtbot, embedded_corpus_library,
     qtbot.waitUntil(lambda: panel.results.topLevelItemCount() > 0
                     and bn not in [panel.results.topLevelItem(i).data(0, HIT_ROLE)[0]
                                    for i in range(panel.results.topLevelItemCount())], timeout=30_000)
+
+
+# ---------------------------------------------------------------------------- quitting
+def test_quit_with_embedding_and_maintenance_running_takes_at_most_1_s(qtbot, corpus_library, make_window,
+                                                                        monkeypatch):
+    """Closing the window cancels every background job and waits for them together at most
+    1 s, even when a model load and the start-up maintenance cannot be interrupted."""
+    import threading
+    import time
+
+    import readerapp.core.maintenance as maintenance
+    import readerapp.core.semantic.model as model
+    from readerapp.app import _start_maintenance
+
+    release = threading.Event()
+    entered = {"model": threading.Event(), "maintenance": threading.Event()}
+
+    def slow_model(*_a, **_k):  # a model load does not look at any cancel flag
+        entered["model"].set()
+        release.wait(30)
+        raise RuntimeError("model load interrupted by the test")
+
+    def slow_startup(*_a, **_k):
+        entered["maintenance"].set()
+        release.wait(30)
+        return maintenance.StartupReport()
+
+    monkeypatch.setattr(model, "load_model", slow_model)
+    monkeypatch.setattr(maintenance, "startup", slow_startup)
+    w = make_window(corpus_library)
+    try:
+        w.install_semantic_search(start_embedding=False)
+        w.embedding.start()
+        job = _start_maintenance(corpus_library, w)
+        assert entered["model"].wait(10) and entered["maintenance"].wait(10)
+        assert w.embedding.is_running() and job.is_running()
+        t0 = time.monotonic()
+        w.close()
+        elapsed = time.monotonic() - t0
+        assert elapsed <= 1.0, f"quitting took {elapsed:.2f} s"
+        assert job.cancelled()
+    finally:
+        release.set()
+    from readerapp.ui.workers import wait_all
+
+    assert wait_all(10)
