@@ -134,7 +134,7 @@ def test_import_enqueues_and_embedding_reuses_unchanged_vectors(library, tmp_pat
     hits = hybrid.semantic_search(library, "zebra stripes lions", model=model, limit=3)
     assert hits[0].paper_id == ids[0] and hits[0].page is None
     hits = hybrid.semantic_search(library, "giraffe necks leaves", model=model, limit=3)
-    assert hits[0].paper_id == ids[1] and hits[0].page == 1 and hits[0].bbox == (72, 100, 300, 112)
+    assert hits[0].paper_id == ids[1] and hits[0].page == 0 and hits[0].bbox == (72, 100, 300, 112)
 
     # re-indexing the same text keeps every vector (no encode call)
     library.store_pages(ids[0], "x", [t for _, t in library.pages_text(ids[0])], "ok")
@@ -332,7 +332,7 @@ def test_semantic_and_hybrid_find_papers_by_meaning(embedded_corpus_library, emb
     hit = hybrid.search(lib, query, mode="semantic", model=embedding_model, limit=1)[0]
     path = lib.files_of(bn)[-1]["path"]
     with pymupdf.open(path) as doc:
-        page = doc[hit.page - 1]
+        page = doc[hit.page]
         inside = page.get_text("text", clip=pymupdf.Rect(*hit.bbox))
     first_words = hit.snippet.split()[:3]
     assert all(w in " ".join(inside.split()) for w in first_words)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from readerapp.cli import EXIT_FAILED, EXIT_OK, open_library, print_json
+from readerapp.core.models import EXPORT_STYLES
 
 
 def register(sub) -> None:
@@ -41,7 +42,7 @@ def register(sub) -> None:
                     "the entry. Importing the same list again adds nothing twice. The style is detected "
                     "(table, dated, venue, digest) unless given.")
     p.add_argument("file", metavar="FILE.md")
-    p.add_argument("--style", choices=("table", "dated", "venue", "digest"))
+    p.add_argument("--style", choices=EXPORT_STYLES)
     p.add_argument("--name", help="name to keep the list's layout under (default: the file name without .md)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_import_list)

@@ -6,6 +6,7 @@ import re
 import sys
 
 from readerapp.cli import EXIT_FAILED, EXIT_OK, open_library, print_json
+from readerapp.core.models import STATUSES
 
 
 def register(sub) -> None:
@@ -32,13 +33,13 @@ def register(sub) -> None:
     p.add_argument("--section", help="only papers in this section (or its subsections)")
     p.add_argument("--tag", help="only papers with this tag")
     p.add_argument("--year", help="only papers of this year or range (2014-2016)")
-    p.add_argument("--status", choices=("to-read", "reading", "read"))
+    p.add_argument("--status", choices=STATUSES)
     p.add_argument("--paper", type=int, help="only inside this paper")
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("list", help="list papers")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--status", choices=("to-read", "reading", "read"))
+    p.add_argument("--status", choices=STATUSES)
     p.add_argument("--tag")
     p.add_argument("--sort", default="date_added", choices=("date_added", "title", "year", "venue", "status", "id"))
     p.set_defaults(func=cmd_list)
@@ -150,7 +151,7 @@ def cmd_search(args) -> int:
         print("no matches", file=sys.stderr)
         return EXIT_OK
     for h in hits:
-        where = f"p.{h.page}" if h.page else "paper"
+        where = "paper" if h.page is None else f"p.{h.page + 1}"
         print(f"#{h.paper_id:<5} {where:>7}  {h.title}")
         if h.snippet:
             print(f"        {_terminal_snippet(h.snippet)}")

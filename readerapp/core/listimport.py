@@ -29,10 +29,11 @@ from pathlib import Path
 from readerapp.core import textnorm
 from readerapp.core.errors import InvalidValue
 from readerapp.core.export import markdown as md
+from readerapp.core.models import EXPORT_STYLES
 
 log = logging.getLogger(__name__)
 
-STYLES = ("table", "dated", "venue", "digest")
+STYLES = EXPORT_STYLES
 MAX_LIST_BYTES = 20 * 1024 * 1024
 
 _ARXIV = re.compile(r"arxiv(?:-vanity)?\.(?:org|com)/(?:abs|pdf|papers)/(\d{4}\.\d{4,5})", re.IGNORECASE)

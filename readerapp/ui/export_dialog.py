@@ -29,14 +29,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from readerapp.core.models import ExportStyle
+
 from .workers import Job, run_in_background
 
 
 class ExportDialog(QDialog):
 
     def _style_names(self) -> dict[str, str]:
-        return {"table": self.tr("Table (paper | code | venue | summary | notes)"), "dated": self.tr("Dated list"),
-                "venue": self.tr("By venue"), "digest": self.tr("Digest")}
+        return {ExportStyle.TABLE.value: self.tr("Table (paper | code | venue | summary | notes)"),
+                ExportStyle.DATED.value: self.tr("Dated list"), ExportStyle.VENUE.value: self.tr("By venue"),
+                ExportStyle.DIGEST.value: self.tr("Digest")}
 
     def __init__(self, library, parent: QWidget | None = None):
         super().__init__(parent)

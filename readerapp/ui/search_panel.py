@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineE
                                QStyledItemDelegate, QStyleOptionViewItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
+from readerapp.core.models import Status
+
 from .workers import Job, run_in_background
 
 log = logging.getLogger(__name__)
@@ -113,10 +115,10 @@ class SearchPanel(QWidget):
         self.tag = QComboBox(self)
         self.status_filter = QComboBox(self)
         self.status_filter.addItem(QCoreApplication.translate("SearchPanel", "Any status"), None)
-        for key, label in (("to-read", QCoreApplication.translate("SearchPanel", "To read")),
-                           ("reading", QCoreApplication.translate("SearchPanel", "Reading")),
-                           ("read", QCoreApplication.translate("SearchPanel", "Read"))):
-            self.status_filter.addItem(label, key)
+        for key, label in ((Status.TO_READ, QCoreApplication.translate("SearchPanel", "To read")),
+                           (Status.READING, QCoreApplication.translate("SearchPanel", "Reading")),
+                           (Status.READ, QCoreApplication.translate("SearchPanel", "Read"))):
+            self.status_filter.addItem(label, key.value)
         self.year = QLineEdit(self)
         self.year.setPlaceholderText(QCoreApplication.translate("SearchPanel", "Year"))
         self.year.setToolTip(QCoreApplication.translate("SearchPanel", "Only papers of this year or range, e.g. 2017 or 2014-2016"))
@@ -376,9 +378,9 @@ class SearchPanel(QWidget):
             if similar:
                 continue
             child = QTreeWidgetItem(parent)
-            page0 = h.page - 1 if h.page else -1
+            page0 = -1 if h.page is None else h.page
             child.setData(0, HIT_ROLE, (h.paper_id, page0, tuple(h.bbox) if h.bbox else None))
-            where = QCoreApplication.translate("SearchPanel", "p. %1").replace("%1", str(h.page)) if h.page else QCoreApplication.translate("SearchPanel", "title/notes")
+            where = QCoreApplication.translate("SearchPanel", "p. %1").replace("%1", str(h.page + 1)) if h.page is not None else QCoreApplication.translate("SearchPanel", "title/notes")
             child.setData(0, HTML_ROLE, f"<span style='color:#666'>{where}</span>&nbsp; {h.snippet}")
         for item in groups.values():
             item.setExpanded(True)
