@@ -59,6 +59,12 @@ def register(sub) -> None:
     p.add_argument("value")
     p.set_defaults(func=cmd_set)
 
+    p = sub.add_parser("unassign", help="take a paper out of a section",
+                       description="The paper stays in the library and in its other sections.")
+    p.add_argument("id", type=int)
+    p.add_argument("section", help="'Parent' or 'Parent/Child'")
+    p.set_defaults(func=cmd_unassign)
+
     p = sub.add_parser("open", help="open a paper (by id) or a PDF file in the reader window")
     p.add_argument("target", metavar="PATH|ID")
     p.set_defaults(func=cmd_open)
@@ -225,6 +231,19 @@ def cmd_set(args) -> int:
     value = sys.stdin.read() if args.value == "-" else args.value
     with open_library(args) as lib:
         lib.set_field(args.id, args.field, value)
+    return EXIT_OK
+
+
+def cmd_unassign(args) -> int:
+    from readerapp.core.errors import InvalidValue
+    from readerapp.core.export.render import find_section
+
+    with open_library(args) as lib:
+        lib.get_paper(args.id)  # NotFound: one line
+        section_id = find_section(lib, args.section)
+        if section_id not in lib.sections_of(args.id):
+            raise InvalidValue(f"paper {args.id} is not in section {args.section!r}")
+        lib.unassign_section(args.id, section_id)
     return EXIT_OK
 
 

@@ -325,9 +325,15 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(0)
 
     def _table_menu(self, pos) -> None:
-        ids = self.table.selected_paper_ids()
+        menu = self.table_menu(self.table.selected_paper_ids())
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(pos))
+            menu.deleteLater()
+
+    def table_menu(self, ids: list[int]) -> QMenu | None:
+        """The papers table's context menu for these papers (None without papers)."""
         if not ids:
-            return
+            return None
         menu = QMenu(self)
         menu.addAction(self.tr("&Open"), lambda: [self.open_paper(pid) for pid in ids])
         status_menu = menu.addMenu(self.tr("Set &Status"))
@@ -340,12 +346,29 @@ class MainWindow(QMainWindow):
                 sec_menu.addAction(sec.name, lambda sid=sec.id: self.sidebar.assign(ids, sid))
                 for child in sec.children:
                     sec_menu.addAction(f"{sec.name} / {child.name}", lambda sid=child.id: self.sidebar.assign(ids, sid))
+        member_of = sorted({sid for pid in ids for sid in self.library.sections_of(pid)},
+                           key=lambda sid: self.library.section_path(sid))
+        if member_of:
+            out_menu = menu.addMenu(self.tr("&Remove from Section"))
+            for sid in member_of:
+                out_menu.addAction(" / ".join(self.library.section_path(sid)),
+                                   lambda sid=sid: self.remove_from_section(ids, sid))
         act = menu.addAction(self.tr("Show in &Folder"), lambda: self.show_in_folder(ids[0]))
         act.setEnabled(len(ids) == 1)
         menu.addSeparator()
         menu.addAction(self.tr("&Delete…"), lambda: self.delete_papers(ids))
-        menu.exec(self.table.viewport().mapToGlobal(pos))
-        menu.deleteLater()
+        return menu
+
+    def remove_from_section(self, paper_ids: list[int], section_id: int) -> None:
+        """Take the papers out of one section (they stay in the library and their other sections)."""
+        try:
+            for pid in paper_ids:
+                if section_id in self.library.sections_of(pid):
+                    self.library.unassign_section(pid, section_id)
+        except Exception as exc:
+            self.show_error(str(exc))
+        self.reload_papers()
+        self.sidebar.reload()
 
     def set_status(self, paper_ids: list[int], status: str) -> None:
         try:

@@ -217,6 +217,22 @@ def test_context_menu_actions_status_delete_show_in_folder(qtbot, corpus_library
     assert w.tab_index_of(gan) == -1
 
 
+def test_context_menu_removes_papers_from_a_section(qtbot, corpus_library, make_window):
+    lib = corpus_library
+    gan = paper_id_for(lib, "goodfellow-gan.pdf")
+    lib.set_field(gan, "section", "Generative/GANs")
+    lib.set_field(gan, "section", "To present")
+    w = make_window(lib)
+    menu = w.table_menu([gan])
+    (remove,) = [a.menu() for a in menu.actions() if a.text() == "&Remove from Section"]
+    entries = {a.text(): a for a in remove.actions()}
+    assert sorted(entries) == ["Generative / GANs", "To present"]
+    entries["Generative / GANs"].trigger()
+    menu.deleteLater()
+    assert [lib.section_path(s) for s in lib.sections_of(gan)] == [["To present"]]
+    assert gan in lib.all_paper_ids()
+
+
 # ---------------------------------------------------------------------------- import
 def test_drag_and_drop_of_pdfs_and_a_folder_imports_with_progress_and_summary(qtbot, library, make_window,
                                                                               corpus_dir, tmp_path):
