@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +20,7 @@ from readerapp.core import hybrid
 from readerapp.core.errors import InvalidValue
 from readerapp.core.importer import import_paths
 from readerapp.core.models import Highlight
-from readerapp.core.semantic import embedder, queue
+from readerapp.core.semantic import embedder
 from readerapp.core.semantic.chunking import MAX_WORDS, MIN_WORDS, chunk_blocks, chunk_pdf_pages
 from readerapp.core.semantic.model import ModelError, load_model
 from readerapp.core.semantic.store import exact_search, index_for, pack_codes, search as store_search

@@ -43,7 +43,7 @@ def collect_pdfs(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[I
     for raw in paths:
         p = Path(raw).expanduser()
         if p.is_dir():
-            found = []
+            found: list[Path] = []
             for root, dirs, names in os.walk(p, onerror=lambda e: failures.append(
                     ImportResult(str(e.filename), "failed", reason=f"cannot read folder: {e.strerror}"))):
                 dirs.sort()

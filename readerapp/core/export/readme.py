@@ -289,7 +289,8 @@ def git_commit(paths: list[Path], message: str = "Update the paper list (readera
         try:
             rel.append(str(p.resolve().relative_to(root)))
         except ValueError:
-            raise ExportError(f"{p} is outside the git repository {root} (the files were written, not committed)")
+            raise ExportError(f"{p} is outside the git repository {root} (the files were written, not committed)") \
+                from None
     add = run("add", "--", *rel)
     if add.returncode != 0:
         raise ExportError(f"git add failed: {(add.stderr or add.stdout).strip().splitlines()[-1:]}")
