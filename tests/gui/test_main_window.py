@@ -1,6 +1,6 @@
 """MainWindow on an empty and on the corpus library: table, filter as you type,
 sections and tags, drag-and-drop import, reader tabs, session restore,
-Chinese UI, settings dialog. Screenshots go to tests/gui/screenshots/."""
+Chinese UI, settings dialog. Screenshots go to a temporary folder (conftest.SCREENSHOTS)."""
 
 from __future__ import annotations
 
@@ -22,18 +22,17 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from readerapp.core.settings import Settings, load_settings
 from readerapp.ui.library_view import PAPER_IDS_MIME
 from readerapp.ui.main_window import SESSION_KEY, MainWindow
+from conftest import save_screenshot
 
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("no_qt_leaks"),
               # the offscreen platform says so for any QMainWindow with docks: harmless
               pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
 
 REPO = Path(__file__).resolve().parents[2]
-SHOTS = Path(__file__).resolve().parent / "screenshots"
 
 
 def _shot(widget, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert widget.grab().save(str(SHOTS / f"{name}.png"))
+    save_screenshot(widget, name)  # a temporary folder (conftest.SCREENSHOTS), never the source tree
 
 
 def paper_id_for(lib, filename: str) -> int:

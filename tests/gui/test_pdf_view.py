@@ -17,11 +17,11 @@ from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QImage
 
 from readerapp.ui.pdf_view import PasswordRequiredError, PdfOpenError, PdfView
+from conftest import save_screenshot
 
 pytestmark = pytest.mark.gui
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-SHOTS = Path(__file__).resolve().parent / "screenshots"
 DROPOUT = CORPUS / "srivastava-dropout.pdf"
 
 
@@ -32,8 +32,7 @@ def _need(path: Path) -> Path:
 
 
 def _shot(widget, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert widget.grab().save(str(SHOTS / f"{name}.png"))
+    save_screenshot(widget, name)  # a temporary folder (conftest.SCREENSHOTS), never the source tree
 
 
 @pytest.fixture
