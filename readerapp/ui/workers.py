@@ -259,6 +259,7 @@ def run_in_background(fn: Callable[[CancelToken], Any], *, name: str, parent: QO
     if on_finished is not None:
         job.finished.connect(on_finished)
     token, job_id = job.token, job.id
+    job.destroyed.connect(lambda *_: token.cancel())  # its parent went away: nobody wants the result
     disp.jobs[job_id] = job
     send = disp.send
     before = [j._thread for j in (after or []) if shiboken6.isValid(j) and j._thread is not None]

@@ -122,6 +122,7 @@ def test_cancel_token_stops_the_job_and_a_deleted_parent_gets_nothing(qtbot):
     assert wait_all(5)
     qtbot.wait(50)
     assert delivered == []  # its parent is gone: the result is dropped, not delivered to a dead object
+    assert seen_cancel == [True]  # ... and the job was told so through its token
 
 
 def test_shutdown_all_cancels_and_returns_within_1_s_even_if_a_job_ignores_cancel(qtbot):
