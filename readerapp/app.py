@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(library)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
     window.show()
-    maintenance = _start_maintenance(library, window)
+    _start_maintenance(library, window)  # a background job: quitting cancels it with the others
 
     def after_show():
         window.restore_session()
@@ -140,9 +140,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if window.isVisible():
             window.close()
-        maintenance_alive = maintenance.thread_alive
+        from readerapp.ui.workers import active_jobs
+
         window.shutdown()  # cancels every background job and waits for them at most 1 s together
-        still_running = maintenance_alive()
+        still_running = any(job.thread_alive() for job in active_jobs())
         window.deleteLater()
         QCoreApplication.sendPostedEvents(None, 0)
         if not still_running:  # else the process exit ends it; SQLite keeps the data consistent

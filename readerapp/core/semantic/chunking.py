@@ -27,11 +27,6 @@ def _norm(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text)).strip().lower()
 
 
-def chunk_pdf(path: str) -> list[Chunk]:
-    """Chunks of a PDF (run in a worker process: PyMuPDF holds the GIL)."""
-    return chunk_pdf_pages(path)[0]
-
-
 def chunk_pdf_pages(path: str) -> tuple[list[Chunk], list[int]]:
     """(chunks, 1-based pages without any text layer, e.g. scanned pages)."""
     import pymupdf
