@@ -136,7 +136,6 @@ class _Dispatcher(QObject):
         super().__init__(None)
         self.events: queue.SimpleQueue = queue.SimpleQueue()
         self.jobs: dict[int, Job] = {}
-        self._calls: dict[int, tuple[QObject | None, Callable, tuple]] = {}
         self._rsock, self._wsock = socket.socketpair()
         self._rsock.setblocking(False)
         self._wsock.setblocking(False)
