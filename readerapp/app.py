@@ -4,8 +4,9 @@
 
 Start-up stays light: Qt, the core library and the window only; torch and
 sentence-transformers are never imported here. The index check and the
-periodic backup (core.maintenance.startup) run in a thread after the window
-shows.
+periodic backup (core.maintenance.startup) run as a background job
+(readerapp.ui.workers) after the window shows; quitting waits for it at most
+one second, like for every other job.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import argparse
 import logging
 import os
 import sys
-import threading
 
 from readerapp import __version__
 
@@ -44,29 +44,28 @@ def _show_error(title: str, message: str) -> None:
     QMessageBox.critical(None, title, message)
 
 
-def _start_maintenance(library, on_problem=None) -> threading.Thread:
-    """Backup when due + index repair, off the GUI thread. Failures are logged; a library
-    that failed its check is passed to `on_problem(message)` (a queued signal's emit)."""
-    def run():
-        try:
-            from readerapp.core.backup import library_problem
-            from readerapp.core.maintenance import startup
+def _start_maintenance(library, parent=None, on_problem=None):
+    """Backup when due + index repair, as a background job. Failures are logged; a library
+    that failed its check is passed to `on_problem(message)` on the GUI thread."""
+    from readerapp.ui.workers import run_in_background
 
-            report = startup(library)
-            if report.changed or report.failed:
-                log.info("start-up maintenance: %s", report)
-            problem = library_problem(library.folder)
-            if problem and on_problem is not None:
-                try:
-                    on_problem(problem)
-                except RuntimeError:  # the window went away meanwhile
-                    pass
-        except Exception:
-            log.exception("start-up maintenance failed")
+    def run(token):
+        from readerapp.core.backup import library_problem
+        from readerapp.core.maintenance import startup
 
-    t = threading.Thread(target=run, name="readerapp-startup-maintenance", daemon=True)
-    t.start()
-    return t
+        if token.cancelled():
+            return None
+        report = startup(library)
+        if report.changed or report.failed:
+            log.info("start-up maintenance: %s", report)
+        return library_problem(library.folder)
+
+    def done(problem):
+        if problem and on_problem is not None:
+            on_problem(problem)
+
+    return run_in_background(run, name="startup-maintenance", parent=parent, on_done=done,
+                             on_error=lambda message: log.warning("start-up maintenance: %s", message))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,11 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     window = MainWindow(library)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
     window.show()
-    from readerapp.ui.banner import ProblemRelay
-
-    relay = ProblemRelay(window)
-    relay.problem.connect(window.show_library_problem)
-    maintenance = _start_maintenance(library, relay.problem.emit)
+    # a background job: quitting cancels it with the others
+    _start_maintenance(library, window, on_problem=window.show_library_problem)
 
     def after_show():
         window.restore_session()
@@ -156,11 +152,13 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if window.isVisible():
             window.close()
-        window.shutdown()
-        maintenance.join(timeout=30)
+        from readerapp.ui.workers import active_jobs
+
+        window.shutdown()  # cancels every background job and waits for them at most 1 s together
+        still_running = any(job.thread_alive() for job in active_jobs())
         window.deleteLater()
         QCoreApplication.sendPostedEvents(None, 0)
-        if not maintenance.is_alive():  # else the process exit ends it; SQLite keeps the data consistent
+        if not still_running:  # else the process exit ends it; SQLite keeps the data consistent
             library.close()
     return int(code or 0)
 

@@ -7,6 +7,7 @@ import csv
 import gc
 import os
 import shutil
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -21,6 +22,29 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
 REFERENCE_LISTS = SHARED / "reference-lists"
+
+# GUI screenshots: never into the source tree. $READERAPP_SCREENSHOTS when set (CI keeps that folder as an
+# artifact when a test fails); else a temporary folder, removed after a run where every test passed and
+# kept (its path printed) after a failure.
+SCREENSHOTS = Path(os.environ.get("READERAPP_SCREENSHOTS") or
+                   Path(tempfile.gettempdir()) / f"readerapp-screenshots-{os.getpid()}")
+
+
+def save_screenshot(widget, name: str) -> Path:
+    """Grab `widget` into SCREENSHOTS/name.png and return the path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    assert widget.grab().save(str(path))
+    return path
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if not SCREENSHOTS.is_dir() or os.environ.get("READERAPP_SCREENSHOTS"):
+        return
+    if exitstatus == 0:
+        shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    else:
+        print(f"\nscreenshots of this run: {SCREENSHOTS}")
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -55,3 +55,19 @@ def test_ui_writes_no_sql():
                     re.search(r"[\"'](SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM)\b", code):
                 offenders.append(f"{p.name}:{n}: {line.strip()}")
     assert offenders == []
+
+
+def test_gui_tests_write_screenshots_into_a_temporary_folder_not_the_source_tree():
+    import re
+    from pathlib import Path
+
+    import conftest
+
+    repo = Path(__file__).resolve().parents[1]
+    assert not conftest.SCREENSHOTS.resolve().is_relative_to(repo.resolve())
+    for path in (repo / "tests").rglob("test_*.py"):
+        if path.name == "test_architecture.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"""["']screenshots["']""", text), f"{path.name} writes screenshots itself"
+        assert ".grab().save(" not in text, f"{path.name} saves a grab itself (use conftest.save_screenshot)"

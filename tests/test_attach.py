@@ -39,7 +39,7 @@ def test_attach_to_entry_without_file_fills_metadata_and_index(library, tmp_path
     assert p.path == str(pdf.absolute()) and p.pages == 1
     assert p.authors  # filled from the PDF (the entry had none)
     assert ("paper", pid) in events
-    assert any(h.paper_id == pid and h.page == 1 for h in library.search("softmax"))
+    assert any(h.paper_id == pid and h.page == 0 for h in library.search("softmax"))
 
 
 def test_attach_another_copy_reanchors_highlights(library, tmp_path):

@@ -108,3 +108,23 @@ def test_version_and_module_entry():
 
     r = run(["--version"])
     assert r.returncode == 0 and r.stdout.strip() == f"readerapp {__version__}"
+
+
+def test_set_section_and_unassign_take_a_paper_in_and_out_of_a_section(cli_library):
+    papers = json.loads(run(["list", "--json"], library=cli_library).stdout)
+    pid = str(papers[0]["id"])
+    assert run(["set", pid, "section", "Optimisers/First order"], library=cli_library).returncode == 0
+    assert run(["set", pid, "section", "Reading group"], library=cli_library).returncode == 0
+    shown = json.loads(run(["show", pid, "--json"], library=cli_library).stdout)
+    assert sorted(shown["sections"]) == ["Optimisers / First order", "Reading group"]
+
+    r = run(["unassign", pid, "Optimisers/First order"], library=cli_library)
+    assert r.returncode == 0, r.stderr
+    shown = json.loads(run(["show", pid, "--json"], library=cli_library).stdout)
+    assert shown["sections"] == ["Reading group"]  # still in the library and in its other section
+    assert len(json.loads(run(["list", "--json"], library=cli_library).stdout)) == 2
+
+    r = run(["unassign", pid, "Optimisers/First order"], library=cli_library)  # not in it any more
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "is not in section" in r.stderr
+    r = run(["unassign", pid, "No such section"], library=cli_library)
+    assert r.returncode == 1 and r.stderr.count("\n") == 1 and "no section" in r.stderr

@@ -39,12 +39,26 @@ def test_query_parser_never_raises_and_builds_valid_terms(query):
 @settings(max_examples=QUERY_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=query_text)
 def test_keyword_search_never_fails_on_the_corpus(corpus_library, query):
+    """search() turns an FTS5 error into no hits, so that alone would pass with the query escaping
+    gone: the escaped expression itself must also be valid FTS5 on the corpus index."""
     t = time.perf_counter()
     hits = corpus_library.search(query, limit=5)
     assert isinstance(hits, list) and len(hits) <= 5
     ids = set(corpus_library.all_paper_ids())
     assert all(h.paper_id in ids for h in hits)
     assert time.perf_counter() - t < MAX_SECONDS_PER_QUERY
+    terms = parse_query(query).terms
+    if terms:
+        with corpus_library.lock:  # raises sqlite3.OperationalError for FTS syntax that leaked through
+            corpus_library.idx.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?",
+                                       (fts_expression(terms),)).fetchone()
+
+
+def test_keyword_search_finds_what_is_there_with_syntax_around_it(corpus_library):
+    """Quotes, parentheses, operators and stray stars around a word are text, not FTS syntax."""
+    for query in ('"internal covariate shift"', "(covariate)", "covariate-shift", "covariate AND shift",
+                  "NOT covariate", "covariate*", '"covariate', "covariate:", "covariate)"):
+        assert corpus_library.search(query, limit=5), query
 
 
 def test_a_huge_query_is_bounded(corpus_library):

@@ -112,7 +112,7 @@ def test_two_thousand_page_pdf(tmp_path, library):
     doc.close()
     (r,) = import_paths(library, [path])
     assert r.status == "imported" and r.pages == 2000
-    assert library.search("token1999")[0].page == 2000
+    assert library.search("token1999")[0].page == 1999  # the 2000th page, 0-based
 
 
 def test_pdf_fills_the_list_entry_instead_of_duplicating(tmp_path, library, corpus_dir):
@@ -180,3 +180,39 @@ def test_deleting_the_index_loses_nothing_and_reindex_restores_search(tmp_path, 
         assert lib.search("tag:seq2seq")[0].paper_id == r.paper_id
         assert lib.search("LSTM encoder-decoder")[0].paper_id == r.paper_id
         assert lib.search("来自列表")[0].paper_id == listed
+
+
+def test_the_ocr_language_setting_reaches_ocr(library, tmp_path, monkeypatch):
+    """`ocr_language` (settings) is what the importer, reindex and attach hand to pdftext.extract_file."""
+    from readerapp.core import importer
+    from readerapp.core.settings import Settings, save_settings
+
+    monkeypatch.setenv("READERAPP_CONFIG_DIR", str(tmp_path / "config"))
+    assert importer.ocr_options()["ocr_language"] == "eng"  # the default
+    save_settings(Settings(ocr_language="chi_sim+eng"))
+    assert importer.ocr_options() == {"ocr": importer.pdftext.tesseract_available(), "ocr_language": "chi_sim+eng"}
+    imp = importer.Importer(library, ocr=True)
+    assert imp.ocr_kwargs == {"ocr": True, "ocr_language": "chi_sim+eng"}
+    assert importer.Importer(library, ocr=False, ocr_language="deu").ocr_kwargs == {"ocr": False,
+                                                                                   "ocr_language": "deu"}
+    # what the worker processes are started with
+    seen = []
+
+    class Pool:
+        def __init__(self, fn, **kw):
+            seen.append(kw.get("kwargs"))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def run(self, tasks, cancel=None):
+            list(tasks)
+            return iter(())
+
+    monkeypatch.setattr(importer, "GuardedPool", Pool)
+    importer.Importer(library).import_paths([tmp_path / "nothing-here"])
+    importer.reindex(library, [])
+    assert seen and all(kw["ocr_language"] == "chi_sim+eng" for kw in seen), seen

@@ -16,8 +16,9 @@ def test_page_level_hits_with_marked_snippets(corpus_library):
     hits = corpus_library.search("internal covariate shift", limit=5)
     bn = paper_id_for(corpus_library, "ioffe-batch-norm.pdf")
     assert hits and all(h.paper_id == bn for h in hits[:3])
-    page_hits = [h for h in hits if h.page]
-    assert page_hits and all(1 <= h.page <= 11 for h in page_hits)
+    page_hits = [h for h in hits if h.page is not None]
+    assert page_hits and all(0 <= h.page <= 10 for h in page_hits)  # 0-based, the paper has 11 pages
+    assert all(h.to_json()["page"] == h.page + 1 for h in page_hits)  # the JSON keeps 1-based numbers
     assert all("<mark>" in h.snippet for h in hits)
     assert re.search(r"<mark>[Ii]nternal", hits[0].snippet)
     assert hits == sorted(hits, key=lambda h: -h.score)
@@ -37,7 +38,7 @@ def test_title_outranks_body_text(library):
     library.store_pages(b, "f" * 64, ["We use dropout once in the body. " * 3], "ok")
     hits = library.search("dropout")
     assert hits[0].paper_id == a and hits[0].page is None
-    assert any(h.paper_id == b and h.page == 1 for h in hits)
+    assert any(h.paper_id == b and h.page == 0 for h in hits)
 
 
 def test_notes_and_highlights_are_searchable_and_weigh_more(library):
@@ -88,7 +89,7 @@ def test_chinese_in_page_text(library):
     pid = library.add_paper(title="中文论文")
     library.store_pages(pid, "d" * 64, ["本文提出了一种新的注意力机制，用于机器翻译。"], "ok")
     hit = library.search("注意力机制")[0]
-    assert hit.paper_id == pid and hit.page == 1
+    assert hit.paper_id == pid and hit.page == 0 and hit.to_json()["page"] == 1
     assert library.page_text(pid, 1) == "本文提出了一种新的注意力机制，用于机器翻译。"
 
 

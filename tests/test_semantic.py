@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +20,7 @@ from readerapp.core import hybrid
 from readerapp.core.errors import InvalidValue
 from readerapp.core.importer import import_paths
 from readerapp.core.models import Highlight
-from readerapp.core.semantic import embedder, queue
+from readerapp.core.semantic import embedder
 from readerapp.core.semantic.chunking import MAX_WORDS, MIN_WORDS, chunk_blocks, chunk_pdf_pages
 from readerapp.core.semantic.model import ModelError, load_model
 from readerapp.core.semantic.store import exact_search, index_for, pack_codes, search as store_search
@@ -134,7 +133,7 @@ def test_import_enqueues_and_embedding_reuses_unchanged_vectors(library, tmp_pat
     hits = hybrid.semantic_search(library, "zebra stripes lions", model=model, limit=3)
     assert hits[0].paper_id == ids[0] and hits[0].page is None
     hits = hybrid.semantic_search(library, "giraffe necks leaves", model=model, limit=3)
-    assert hits[0].paper_id == ids[1] and hits[0].page == 1 and hits[0].bbox == (72, 100, 300, 112)
+    assert hits[0].paper_id == ids[1] and hits[0].page == 0 and hits[0].bbox == (72, 100, 300, 112)
 
     # re-indexing the same text keeps every vector (no encode call)
     library.store_pages(ids[0], "x", [t for _, t in library.pages_text(ids[0])], "ok")
@@ -216,10 +215,24 @@ def test_section_tag_year_status_filters(library, tmp_path):
 
 
 # ------------------------------------------------------------------ vector store
-def test_store_recall_against_exact_search(library):
-    """Clustered vectors: the 3-pass store finds the exact top 10 (recall >= 0.99)."""
+def test_store_recall_against_exact_search(library, monkeypatch):
+    """Clustered vectors, 30,000 of them (above the 20,000 where the Hamming pass starts), searched
+    with the production candidate counts: the 3-pass store (Hamming, asymmetric, exact rescoring)
+    finds the exact top 10 (recall >= 0.99)."""
+    from readerapp.core.semantic import store
+
+    hamming_calls = []
+    real_hamming = store._nearest_hamming
+
+    def spy(codes_t, qcode, count):
+        out = real_hamming(codes_t, qcode, count)
+        hamming_calls.append((codes_t.shape[1], count, len(out)))
+        return out
+
+    monkeypatch.setattr(store, "_nearest_hamming", spy)
     rng = np.random.default_rng(3)
-    dim, n = 96, 15000
+    dim, n = 96, 30000
+    assert n > store.PRE_MIN
     centers = rng.normal(size=(300, dim))
     vecs = centers[rng.integers(0, 300, n)] + rng.normal(size=(n, dim)) * 0.8
     vecs = (vecs / np.linalg.norm(vecs, axis=1, keepdims=True)).astype(np.float16)
@@ -238,10 +251,12 @@ def test_store_recall_against_exact_search(library):
         q = (centers[rng.integers(0, 300)] + q * 0.8)
         q = (q / np.linalg.norm(q)).astype(np.float32)
         exact = [c for c, _ in exact_search(library, q, 10)]
-        got = store_search(library, index, q, 10, candidates=300)
+        got = store_search(library, index, q, 10)  # the production candidate counts
         recalls.append(len({c for c, _ in got} & set(exact)) / 10)
         assert [s for _, s in got] == sorted((s for _, s in got), reverse=True)
     assert np.mean(recalls) >= 0.99
+    # every query ran the Hamming pass over all 30,000 codes and kept PRE_MIN of them
+    assert len(hamming_calls) == 40 and all(c == (n, store.PRE_MIN, store.PRE_MIN) for c in hamming_calls)
     assert index.codes_t.nbytes == n * 16  # 96 bits padded to 2 words per chunk
 
     # filtered to some papers: only their chunks come back
@@ -332,7 +347,7 @@ def test_semantic_and_hybrid_find_papers_by_meaning(embedded_corpus_library, emb
     hit = hybrid.search(lib, query, mode="semantic", model=embedding_model, limit=1)[0]
     path = lib.files_of(bn)[-1]["path"]
     with pymupdf.open(path) as doc:
-        page = doc[hit.page - 1]
+        page = doc[hit.page]
         inside = page.get_text("text", clip=pymupdf.Rect(*hit.bbox))
     first_words = hit.snippet.split()[:3]
     assert all(w in " ".join(inside.split()) for w in first_words)
@@ -363,3 +378,20 @@ def test_chunk_boxes_stay_in_their_column():
     assert len(chunks) == 2
     assert chunks[0].bbox == (72, 100, 300, 210) and "left1" in chunks[0].text and "right" not in chunks[0].text
     assert chunks[1].bbox == (312, 100, 540, 210)
+
+
+def test_the_required_numpy_has_bitwise_count():
+    """The Hamming pass (libraries over 20,000 passages) calls np.bitwise_count, new in NumPy 2.0:
+    pyproject.toml must not allow an older NumPy."""
+    import re
+    from pathlib import Path
+
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        pytest.skip("tomllib is Python 3.11+")
+    meta = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    (spec,) = [d for d in meta["project"]["dependencies"] if re.match(r"numpy\b", d)]
+    low = re.search(r">=\s*(\d+)", spec)
+    assert low and int(low.group(1)) >= 2, spec
+    assert hasattr(np, "bitwise_count")

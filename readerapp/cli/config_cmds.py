@@ -7,7 +7,7 @@ import sys
 from dataclasses import fields
 from pathlib import Path
 
-from readerapp.cli import EXIT_FAILED, EXIT_OK, print_json
+from readerapp.cli import EXIT_OK, print_json
 
 # One line per key for `readerapp config --help` and the table; the full
 # documentation is in readerapp/core/settings.py and docs/install.md.

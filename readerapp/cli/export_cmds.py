@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from readerapp.cli import EXIT_FAILED, EXIT_OK, open_library, paper_id, print_json
+from readerapp.core.models import EXPORT_STYLES
 
 
 def register(sub) -> None:
@@ -43,7 +44,7 @@ def register(sub) -> None:
                     "is deleted). The style is detected (table, dated, venue, digest) unless given. A text in no "
                     "known layout is refused with one line (exit 1) and nothing is imported.")
     p.add_argument("file", metavar="FILE.md")
-    p.add_argument("--style", choices=("table", "dated", "venue", "digest"))
+    p.add_argument("--style", choices=EXPORT_STYLES)
     p.add_argument("--name", help="name to keep the list's layout under (default: the file name without .md)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_import_list)

@@ -6,6 +6,7 @@ import re
 import sys
 
 from readerapp.cli import EXIT_FAILED, EXIT_OK, open_library, paper_id, print_json
+from readerapp.core.models import STATUSES
 
 
 def register(sub) -> None:
@@ -32,13 +33,13 @@ def register(sub) -> None:
     p.add_argument("--section", help="only papers in this section (or its subsections)")
     p.add_argument("--tag", help="only papers with this tag")
     p.add_argument("--year", help="only papers of this year or range (2014-2016)")
-    p.add_argument("--status", choices=("to-read", "reading", "read"))
+    p.add_argument("--status", choices=STATUSES)
     p.add_argument("--paper", type=paper_id, help="only inside this paper")
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("list", help="list papers")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--status", choices=("to-read", "reading", "read"))
+    p.add_argument("--status", choices=STATUSES)
     p.add_argument("--tag")
     p.add_argument("--sort", default="date_added", choices=("date_added", "title", "year", "venue", "status", "id"))
     p.add_argument("--needs-review", action="store_true",
@@ -59,6 +60,12 @@ def register(sub) -> None:
     p.add_argument("field")
     p.add_argument("value")
     p.set_defaults(func=cmd_set)
+
+    p = sub.add_parser("unassign", help="take a paper out of a section",
+                       description="The paper stays in the library and in its other sections.")
+    p.add_argument("id", type=int)
+    p.add_argument("section", help="'Parent' or 'Parent/Child'")
+    p.set_defaults(func=cmd_unassign)
 
     p = sub.add_parser("open", help="open a paper (by id) or a PDF file in the reader window")
     p.add_argument("target", metavar="PATH|ID")
@@ -154,7 +161,7 @@ def cmd_search(args) -> int:
         print("no matches", file=sys.stderr)
         return EXIT_OK
     for h in hits:
-        where = f"p.{h.page}" if h.page else "paper"
+        where = "paper" if h.page is None else f"p.{h.page + 1}"
         print(f"#{h.paper_id:<5} {where:>7}  {h.title}")
         if h.snippet:
             print(f"        {_terminal_snippet(h.snippet)}")
@@ -238,6 +245,19 @@ def cmd_set(args) -> int:
     value = check_paper_value(args.field, value)
     with open_library(args) as lib:
         lib.set_field(args.id, args.field, value)
+    return EXIT_OK
+
+
+def cmd_unassign(args) -> int:
+    from readerapp.core.errors import InvalidValue
+    from readerapp.core.export.render import find_section
+
+    with open_library(args) as lib:
+        lib.get_paper(args.id)  # NotFound: one line
+        section_id = find_section(lib, args.section)
+        if section_id not in lib.sections_of(args.id):
+            raise InvalidValue(f"paper {args.id} is not in section {args.section!r}")
+        lib.unassign_section(args.id, section_id)
     return EXIT_OK
 
 

@@ -110,7 +110,8 @@ def semantic_search(library, query: str, *, limit: int = 20, allowed: set[int] |
         text = re.sub(r"\s+", " ", r[8]).strip()
         if len(text) > SNIPPET_CHARS:
             text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
-        hits.append(SearchHit(r[1], titles[r[1]], r[3], html.escape(text, quote=False), score, "semantic", bbox))
+        page0 = r[3] - 1 if r[3] else None  # chunks number pages from 1; the API counts from 0
+        hits.append(SearchHit(r[1], titles[r[1]], page0, html.escape(text, quote=False), score, "semantic", bbox))
     return hits
 
 
@@ -147,7 +148,7 @@ def fuse(keyword: list[SearchHit], semantic: list[SearchHit], limit: int, *, lev
     del any_terms  # used by search()
 
     def page_key(h: SearchHit):
-        return (h.paper_id, h.page or 0)
+        return (h.paper_id, -1 if h.page is None else h.page)
 
     sides = ((keyword_weight, keyword), (semantic_weight, semantic))
     page_scores: dict[tuple[int, int], float] = {}

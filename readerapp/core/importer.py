@@ -44,7 +44,7 @@ def collect_pdfs(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[I
     for raw in paths:
         p = Path(raw).expanduser()
         if p.is_dir():
-            found = []
+            found: list[Path] = []
             for root, dirs, names in os.walk(p, onerror=lambda e: failures.append(
                     ImportResult(str(e.filename), "failed", reason=f"cannot read folder: {e.strerror}"))):
                 dirs.sort()
@@ -90,13 +90,28 @@ def precheck(path: Path) -> tuple[Candidate | None, str]:
         return None, f"cannot read the file: {exc.strerror or exc}"
 
 
+def ocr_options(ocr: bool | None = None, language: str | None = None) -> dict:
+    """The OCR keyword arguments of pdftext.extract_file: OCR when Tesseract is
+    installed (unless `ocr` says otherwise), in the `ocr_language` setting's
+    language(s) unless `language` is given."""
+    if language is None:
+        from readerapp.core.settings import load_settings
+
+        try:
+            language = load_settings().ocr_language
+        except Exception:  # an unreadable settings file never stops an import
+            language = "eng"
+    return {"ocr": pdftext.tesseract_available() if ocr is None else bool(ocr), "ocr_language": language}
+
+
 class Importer:
     def __init__(self, library, *, workers: int | None = None, timeout: float = DEFAULT_TIMEOUT,
-                 ocr: bool | None = None):
+                 ocr: bool | None = None, ocr_language: str | None = None):
         self.library = library
         self.workers = workers or pdftext.default_workers()
         self.timeout = timeout
-        self.ocr = pdftext.tesseract_available() if ocr is None else ocr
+        self.ocr_kwargs = ocr_options(ocr, ocr_language)
+        self.ocr = self.ocr_kwargs["ocr"]
 
     def import_paths(self, paths: Iterable[str | os.PathLike], *, progress: ProgressCallback | None = None,
                      cancel: Callable[[], bool] | None = None) -> list[ImportResult]:
@@ -132,7 +147,7 @@ class Importer:
                 yield cand, str(cand.path)
 
         with GuardedPool(pdftext.extract_file, workers=min(self.workers, max(1, len(files))),
-                         timeout=self.timeout, kwargs={"ocr": self.ocr}, initializer=pdftext.warm_up) as pool:
+                         timeout=self.timeout, kwargs=self.ocr_kwargs, initializer=pdftext.warm_up) as pool:
             for cand, data in pool.run(tasks(), cancel=cancel):
                 res = self._store(cand, data)
                 results.append(res)
@@ -238,9 +253,8 @@ def reindex(library, paper_ids: Iterable[int] | None = None, *, metadata: bool =
     for i, r in enumerate(results, 1):
         if progress:
             progress(i, total, r)
-    ocr = pdftext.tesseract_available()
     with GuardedPool(pdftext.extract_file, workers=min(workers or pdftext.default_workers(), max(1, len(tasks))),
-                     timeout=timeout, kwargs={"ocr": ocr}, initializer=pdftext.warm_up) as pool:
+                     timeout=timeout, kwargs=ocr_options(), initializer=pdftext.warm_up) as pool:
         for (pid, row), data in pool.run(tasks):
             if "error" in data:
                 res = ImportResult(row["path"], "failed", pid, data["error"])

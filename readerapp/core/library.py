@@ -1039,6 +1039,9 @@ def _disk_full(folder: Path) -> bool:
 def _storage_error(exc: sqlite3.OperationalError, folder: Path) -> Exception:
     """SQLite's low-level failures as one clear sentence; the change was rolled back."""
     text = str(exc).lower()
+    if "full" in text and not _disk_full(folder):  # the disk has room: SQLite's own size cap (max_page_count)
+        return LibraryError(f"the library database in {folder} reached its size limit: the change was not "
+                            "saved (nothing already saved was lost)")
     if "full" in text:
         return LibraryError(f"the disk holding {folder} is full: the change was not saved "
                             "(nothing already saved was lost); free some space and try again")

@@ -3,8 +3,34 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import Enum
 
-STATUSES = ("to-read", "reading", "read")
+
+class Status(str, Enum):
+    """A paper's reading status (stored, in JSON and on the command line as its value)."""
+
+    TO_READ = "to-read"
+    READING = "reading"
+    READ = "read"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class ExportStyle(str, Enum):
+    """The built-in styles of an exported paper list (core.export.render, list import)."""
+
+    TABLE = "table"    # paper | code | venue | summary | notes
+    DATED = "dated"    # - 2024.05 [title](url) ...
+    VENUE = "venue"    # grouped by venue
+    DIGEST = "digest"  # a paragraph per paper
+
+    def __str__(self) -> str:
+        return self.value
+
+
+STATUSES = tuple(s.value for s in Status)
+EXPORT_STYLES = tuple(s.value for s in ExportStyle)
 HIGHLIGHT_KINDS = ("highlight", "underline", "area")
 LINK_KINDS = ("notes", "talk", "blog", "other")
 NOTE_FIELDS = ("problem", "method", "results", "notes")
@@ -41,7 +67,7 @@ class Paper:
     code_url: str | None = None
     model_name: str | None = None
     summary: str = ""
-    status: str = "to-read"
+    status: str = Status.TO_READ.value
     date_added: str = ""
     date_read: str | None = None
     date_modified: str = ""
@@ -142,7 +168,7 @@ class Link:
 class SearchHit:
     paper_id: int
     title: str
-    page: int | None  # 1-based page number; None for a hit in the title/notes/metadata
+    page: int | None  # 0-based page index, as everywhere in the API; None for a hit in the title/notes/metadata
     snippet: str  # HTML-escaped text; matches wrapped in <mark>…</mark>
     score: float  # higher is better
     source: str = "keyword"  # keyword | semantic | hybrid
@@ -153,7 +179,7 @@ class SearchHit:
         return {
             "paper_id": self.paper_id,
             "title": self.title,
-            "page": self.page,
+            "page": None if self.page is None else self.page + 1,  # the stable JSON: a 1-based page number
             "snippet": self.snippet,
             "score": round(self.score, 6),
         }

@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from readerapp.core import pdftext, textnorm
-from readerapp.core.importer import DEFAULT_TIMEOUT, collect_pdfs, precheck
+from readerapp.core.importer import DEFAULT_TIMEOUT, collect_pdfs, ocr_options, precheck
 from readerapp.core.workerpool import GuardedPool
 
 log = logging.getLogger(__name__)
@@ -308,7 +308,8 @@ def attach_file(library, paper_id: int, path: str | Path, *, timeout: float = DE
         library.relink_file(check.file_id, str(path))
         return AttachResult("relinked", str(path))
     data = None
-    with GuardedPool(pdftext.extract_file, workers=1, timeout=timeout, initializer=pdftext.warm_up) as pool:
+    with GuardedPool(pdftext.extract_file, workers=1, timeout=timeout, kwargs=ocr_options(),
+                     initializer=pdftext.warm_up) as pool:
         for _key, result in pool.run([(str(path), str(path))], cancel=cancel):
             data = result
     if data is None:

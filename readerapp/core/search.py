@@ -202,7 +202,8 @@ def keyword_search(library, query: str, *, limit: int = 20, paper_id: int | None
         pid, page = divmod(rowid, PAGE_STRIDE)
         if pid not in titles:
             continue  # index row of a paper deleted meanwhile
-        hits.append(SearchHit(pid, titles[pid], page or None, render_snippet(snippets.get(rowid, "")), -score))
+        # index rows number pages from 1 (0 is the paper's own row); the API counts from 0
+        hits.append(SearchHit(pid, titles[pid], page - 1 if page else None, render_snippet(snippets.get(rowid, "")), -score))
     return hits
 
 

@@ -32,6 +32,7 @@ import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from readerapp.core.models import EXPORT_STYLES
 from readerapp.core.paths import user_config_dir
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ _CHOICES = {
     "embedding_device": ("auto", "cpu", "cuda", "mps"),
     "theme": ("system", "light", "dark"),
     "language": ("system", "en", "zh_CN"),
-    "export_style": ("table", "dated", "venue", "digest"),
+    "export_style": EXPORT_STYLES,
     "export_language": ("zh", "en"),
 }
 

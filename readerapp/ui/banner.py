@@ -1,17 +1,10 @@
 """A banner across the top of the main window for a problem the user must see
-(the library failed its check, so backups are stopped), and the relay that
-brings such a message from a worker thread to the GUI thread."""
+(the library failed its check, so backups are stopped)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QToolBar, QWidget
-
-
-class ProblemRelay(QObject):
-    """Emit `problem` from any thread; receivers in the GUI thread get it queued."""
-
-    problem = Signal(str)
 
 
 class ProblemBanner(QToolBar):

@@ -1,52 +1,34 @@
-"""Background embedding for the GUI: drains the embedding queue in a QThread.
+"""Background embedding for the GUI: drains the embedding queue in a background job.
 
 The main window creates one EmbeddingController, calls start() after start-up
 and after every import (it is safe to call while a run is going: the run
 drains again when it ends), shows `progress` in its status bar and can
-cancel(). The model is loaded inside the thread, never on the GUI thread.
+cancel(). The model is loaded inside the job, never on the GUI thread.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from .workers import CancelToken, Job, gui_relay, run_in_background
 
 log = logging.getLogger(__name__)
 
 
-class _EmbedThread(QThread):
-    progressed = Signal(str, int, int)
-    done = Signal(object)
-    error = Signal(str)
+def _embed_job(library, model_name: str | None):
+    def work(token: CancelToken):
+        from readerapp.core.semantic import embedder
+        from readerapp.core.semantic.model import load_model
 
-    def __init__(self, library, cancel_event: threading.Event, model_name: str | None, parent=None):
-        super().__init__(parent)
-        self.library = library
-        self.cancel_event = cancel_event
-        self.model_name = model_name
+        token.progress("model", 0, 1)
+        model = load_model(model_name)
+        token.progress("model", 1, 1)
+        return embedder.run(library, model=model, cancel=token,
+                            progress=lambda phase, done, total: token.progress(phase, done, total))
 
-    def run(self) -> None:
-        from readerapp.core.errors import ReaderError
-
-        try:
-            from readerapp.core.semantic import embedder
-            from readerapp.core.semantic.model import load_model
-
-            self.progressed.emit("model", 0, 1)
-            model = load_model(self.model_name)
-            self.progressed.emit("model", 1, 1)
-            stats = embedder.run(self.library, model=model, cancel=self.cancel_event.is_set,
-                                 progress=lambda phase, done, total: self.progressed.emit(phase, done, total))
-        except ReaderError as exc:
-            self.error.emit(str(exc))
-            return
-        except Exception as exc:  # never let a worker thread die silently
-            log.exception("embedding failed")
-            self.error.emit(f"embedding failed: {exc}".splitlines()[0])
-            return
-        self.done.emit(stats)
+    return work
 
 
 class EmbeddingController(QObject):
@@ -58,7 +40,6 @@ class EmbeddingController(QObject):
     progress = Signal(str, int, int)
     finished = Signal(object)
     failed = Signal(str)
-    _changed = Signal()  # library change events, marshalled to this object's (GUI) thread
 
     AUTO_KINDS = ("paper", "note", "highlight", "text", "deleted")
 
@@ -66,23 +47,24 @@ class EmbeddingController(QObject):
         super().__init__(parent)
         self.library = library
         self.model_name = model_name
-        self._thread: _EmbedThread | None = None
-        self._cancel = threading.Event()
+        self._job: Job | None = None
         self._again = False
         self._auto = QTimer(self)
         self._auto.setSingleShot(True)
         self._auto.timeout.connect(self.start)
         self._listener = None
-        self._changed.connect(self._on_changed)
 
     def set_auto_start(self, enabled: bool, delay_ms: int = 3000) -> None:
         """Start by itself `delay_ms` after the library changes (import, note,
         highlight, deleted paper); changes in quick succession start one run."""
         self._auto.setInterval(delay_ms)
         if enabled and self._listener is None:
+            relay = gui_relay(self, self._on_changed)  # listeners may run in a worker thread
+            auto_kinds = self.AUTO_KINDS
+
             def listener(kind: str, _paper_id) -> None:
-                if kind in self.AUTO_KINDS:
-                    self._changed.emit()  # may run in a worker thread: queued to the GUI thread
+                if kind in auto_kinds:
+                    relay()
 
             self._listener = listener
             self.library.add_listener(listener)
@@ -96,50 +78,39 @@ class EmbeddingController(QObject):
             self._auto.start()
 
     def is_running(self) -> bool:
-        return self._thread is not None
+        return self._job is not None
 
     def start(self) -> None:
         """Embed whatever is queued. While running, one more pass follows the current one."""
-        if self._thread is not None:
-            self._again = not self._cancel.is_set()
+        if self._job is not None:
+            self._again = not self._job.cancelled()
             return
-        self._cancel = threading.Event()
         self._again = False
-        thread = _EmbedThread(self.library, self._cancel, self.model_name, self)
-        thread.progressed.connect(self.progress)
-        thread.done.connect(self._on_done)
-        thread.error.connect(self._on_error)
-        thread.finished.connect(self._on_thread_finished)
-        self._thread = thread
-        thread.start()
+        self._job = run_in_background(_embed_job(self.library, self.model_name), name="embedding", parent=self,
+                                      on_progress=self.progress.emit, on_finished=self._on_job_finished)
 
     def cancel(self) -> None:
         """Stop after the current batch (the queue keeps the rest for later)."""
         self._again = False
-        self._cancel.set()
+        if self._job is not None:
+            self._job.cancel()
 
     def wait(self, msecs: int = 60000) -> bool:
-        """Block until the thread ends (for shutdown and tests)."""
-        thread = self._thread
-        return thread.wait(msecs) if thread is not None else True
+        """Block until the job ends and its signals are delivered (tests)."""
+        job = self._job
+        return job.wait(msecs / 1000) if job is not None else True
 
-    def _on_done(self, stats) -> None:
-        self._last = ("done", stats)
-
-    def _on_error(self, message: str) -> None:
-        self._last = ("error", message)
-
-    def _on_thread_finished(self) -> None:
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.deleteLater()
-        kind, value = getattr(self, "_last", ("error", "embedding stopped"))
-        self._last = None
-        if kind == "error":
-            self._again = False
-            self.failed.emit(value)
+    def _on_job_finished(self) -> None:
+        job, self._job = self._job, None
+        if job is None:
             return
-        again = self._again and not value.cancelled
-        self.finished.emit(value)
+        job.deleteLater()
+        if job.error is not None:
+            self._again = False
+            self.failed.emit(job.error_message)
+            return
+        stats = job.result
+        again = self._again and not stats.cancelled
+        self.finished.emit(stats)
         if again:
             self.start()

@@ -7,11 +7,9 @@ the core API does the work (readerapp.core.export)."""
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,19 +29,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from readerapp.core.models import ExportStyle
 
-class _Bridge(QObject):
-    """Carries results from the worker thread to the GUI thread (queued signals)."""
-
-    planned = Signal(int, object, str)  # generation, plan or None, error message
-    written = Signal(object, str)  # written paths or None, error / commit message
+from .workers import Job, run_in_background
 
 
 class ExportDialog(QDialog):
 
     def _style_names(self) -> dict[str, str]:
-        return {"table": self.tr("Table (paper | code | venue | summary | notes)"), "dated": self.tr("Dated list"),
-                "venue": self.tr("By venue"), "digest": self.tr("Digest")}
+        return {ExportStyle.TABLE.value: self.tr("Table (paper | code | venue | summary | notes)"),
+                ExportStyle.DATED.value: self.tr("Dated list"), ExportStyle.VENUE.value: self.tr("By venue"),
+                ExportStyle.DIGEST.value: self.tr("Digest")}
 
     def __init__(self, library, parent: QWidget | None = None):
         super().__init__(parent)
@@ -51,13 +47,9 @@ class ExportDialog(QDialog):
         self.setWindowTitle(self.tr("Export paper list"))
         self.setObjectName("ExportDialog")
         self.resize(900, 640)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export")
-        self._bridge = _Bridge()
-        self._bridge.planned.connect(self._on_planned)
-        self._bridge.written.connect(self._on_written)
+        self._jobs: list[Job] = []  # rendering and writing, one after the other
         self._generation = 0
         self._plan = None
-        self._busy = threading.Event()
         self._closing = False
 
         from readerapp.core.export.render import available_styles
@@ -235,26 +227,31 @@ class ExportDialog(QDialog):
         gen = self._generation
         opts, target = self.options(), self.target()
         self.status.setText(self.tr("Rendering…"))
-        self._pool.submit(self._plan_job, gen, opts, target)
+        library = self.library
 
-    def _plan_job(self, gen: int, opts, target: str | None) -> None:
-        from readerapp.core.errors import ReaderError
-        from readerapp.core.export.readme import plan_export
+        def plan_job(_token):
+            from readerapp.core.errors import ReaderError
+            from readerapp.core.export.readme import plan_export
 
-        try:
-            plan = plan_export(self.library, opts, into=target)
-            self._emit(self._bridge.planned, gen, plan, "")
-        except ReaderError as exc:
-            self._emit(self._bridge.planned, gen, None, str(exc))
-        except Exception as exc:  # shown in the dialog, never a crash
-            self._emit(self._bridge.planned, gen, None, f"{type(exc).__name__}: {exc}")
-
-    def _emit(self, signal, *args) -> None:
-        if not self._closing:
             try:
-                signal.emit(*args)
-            except RuntimeError:  # the dialog was deleted meanwhile
-                pass
+                return plan_export(library, opts, into=target), ""
+            except ReaderError as exc:
+                return None, str(exc)
+            except Exception as exc:  # shown in the dialog, never a crash
+                return None, f"{type(exc).__name__}: {exc}"
+
+        self._submit(plan_job, lambda payload: self._on_planned(gen, *payload))
+
+    def _submit(self, fn, on_done) -> None:
+        """Run fn in a background job after the ones already queued (one at a time, in order)."""
+        def done(payload) -> None:
+            if not self._closing and payload is not None:  # None: cancelled before it started
+                on_done(payload)
+
+        job = run_in_background(fn, name="export", parent=self, after=list(self._jobs), on_done=done,
+                                on_error=lambda message: None if self._closing else self.status.setText(message))
+        self._jobs.append(job)
+        job.finished.connect(lambda: self._jobs.remove(job) if job in self._jobs else None)
 
     def _on_planned(self, gen: int, plan, error: str) -> None:
         if gen != self._generation:
@@ -285,24 +282,25 @@ class ExportDialog(QDialog):
             return
         self.write_button.setEnabled(False)
         self.status.setText(self.tr("Writing…"))
-        self._pool.submit(self._write_job, plan, self.commit_check.isChecked())
+        commit = self.commit_check.isChecked()
 
-    def _write_job(self, plan, commit: bool) -> None:
-        from readerapp.core.errors import ReaderError
-        from readerapp.core.export.readme import apply_plan, git_commit
+        def write_job(_token):
+            from readerapp.core.errors import ReaderError
+            from readerapp.core.export.readme import apply_plan, git_commit
 
-        try:
-            written = apply_plan(plan)
-        except (OSError, ReaderError) as exc:
-            self._emit(self._bridge.written, None, str(exc))
-            return
-        message = ""
-        if commit:
             try:
-                message = git_commit(written)
-            except ReaderError as exc:
-                message = str(exc)
-        self._emit(self._bridge.written, written, message)
+                written = apply_plan(plan)
+            except (OSError, ReaderError) as exc:
+                return None, str(exc)
+            message = ""
+            if commit:
+                try:
+                    message = git_commit(written)
+                except ReaderError as exc:
+                    message = str(exc)
+            return written, message
+
+        self._submit(write_job, lambda payload: self._on_written(*payload))
 
     def _on_written(self, written, message: str) -> None:
         if written is None:
@@ -315,5 +313,7 @@ class ExportDialog(QDialog):
 
     def done(self, result: int) -> None:
         self._closing = True
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        for job in list(self._jobs):
+            job.cancel()
+            job.wait()  # a write in progress finishes: never half a file list
         super().done(result)

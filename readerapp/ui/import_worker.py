@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QThread, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout)
+
+from .workers import CancelToken, Job, run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -26,38 +28,35 @@ def importable_paths(urls) -> list[str]:
     return out
 
 
-class ImportThread(QThread):
-    """Runs readerapp.core.importer.import_paths (which uses worker processes)."""
+def start_import_job(library, paths: list[str], *, parent=None, on_progress=None, on_done=None) -> Job:
+    """Run readerapp.core.importer.import_paths (which uses worker processes) as a background job.
 
-    progressed = Signal(int, int, str, str)     # done, total, file name, status
-    importFinished = Signal(list, str)          # ImportResults, error message ("" when none)
+    on_progress(done, total, file name, status) per file; on_done(results, error message)
+    once at the end ("" when none; the results imported before a failure are kept)."""
+    from readerapp.core.importer import import_paths
 
-    def __init__(self, library, paths: list[str], parent=None):
-        super().__init__(parent)
-        self.library = library
-        self.paths = list(paths)
-        self._cancel = False
-        self.results: list = []
+    results: list = []
+    token: CancelToken = CancelToken()
 
-    def cancel(self) -> None:
-        self._cancel = True
+    def step(done: int, total: int, r) -> None:
+        results.append(r)
+        token.progress(done, total, Path(r.path).name, r.status)
 
-    def cancelled(self) -> bool:
-        return self._cancel
-
-    def run(self) -> None:
-        from readerapp.core.importer import import_paths
-
-        error = ""
+    def work(tok: CancelToken) -> tuple[list, str]:
+        nonlocal token
+        token = tok
         try:
-            self.results = import_paths(
-                self.library, self.paths,
-                progress=lambda done, total, r: self.progressed.emit(done, total, Path(r.path).name, r.status),
-                cancel=self.cancelled)
+            import_paths(library, list(paths), progress=step, cancel=tok)
         except Exception as exc:  # a failure of the whole batch: one line to the user, details in the log
             log.exception("import failed")
-            error = str(exc) or type(exc).__name__
-        self.importFinished.emit(list(self.results), error)
+            return list(results), str(exc) or type(exc).__name__
+        return list(results), ""
+
+    job = run_in_background(work, name="import", parent=parent, on_progress=on_progress)
+    if on_done is not None:
+        job.done.connect(lambda payload: on_done(*payload))
+        job.failed.connect(lambda message: on_done([], message))
+    return job
 
 
 class ImportSummaryDialog(QDialog):

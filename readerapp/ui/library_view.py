@@ -11,7 +11,7 @@ from PySide6.QtCore import (QAbstractTableModel, QByteArray, QMimeData, QModelIn
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QInputDialog, QMenu, QMessageBox, QTableView,
                                QTreeWidget, QTreeWidgetItem, QWidget)
 
-from readerapp.core.models import STATUSES
+from readerapp.core.models import STATUSES, Status
 
 PAPER_IDS_MIME = "application/x-readerapp-paper-ids"
 PAPER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -21,9 +21,9 @@ def _status_label(status: str) -> str:
     from PySide6.QtCore import QCoreApplication
 
     return {
-        "to-read": QCoreApplication.translate("PaperTableModel", "To read"),
-        "reading": QCoreApplication.translate("PaperTableModel", "Reading"),
-        "read": QCoreApplication.translate("PaperTableModel", "Read"),
+        Status.TO_READ.value: QCoreApplication.translate("PaperTableModel", "To read"),
+        Status.READING.value: QCoreApplication.translate("PaperTableModel", "Reading"),
+        Status.READ.value: QCoreApplication.translate("PaperTableModel", "Read"),
     }.get(status, status)
 
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMainWindow,
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMainWindow,
                                QMenu, QMessageBox, QProgressBar, QPushButton, QStackedWidget, QTabWidget,
                                QVBoxLayout, QWidget)
 
@@ -26,7 +26,8 @@ from readerapp import __version__
 from readerapp.core.models import STATUSES
 from readerapp.core.paths import user_config_dir
 
-from .import_worker import ImportSummaryDialog, ImportThread, importable_paths
+from .import_worker import ImportSummaryDialog, importable_paths, start_import_job
+from .workers import Job, gui_relay, run_in_background, shutdown_all
 from .library_view import PAPER_ID_ROLE, PaperFilterProxy, PaperTable, PaperTableModel, SidebarTree, _status_label
 from .reader_tab import ReaderTab
 
@@ -35,16 +36,6 @@ log = logging.getLogger(__name__)
 SESSION_KEY = "ui:session"
 VIEW_KEY = "view:{}"
 WINDOW_SETTINGS_FILE = "window.ini"
-
-
-class _LibraryBridge(QObject):
-    """Library change listeners fire in whatever thread made the change (the
-    import thread, for one): a queued signal brings them to the GUI thread."""
-
-    changed = Signal(str, object)
-
-    def __call__(self, kind: str, paper_id) -> None:
-        self.changed.emit(kind, paper_id)
 
 
 class MainWindow(QMainWindow):
@@ -59,16 +50,18 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1280, 820)
         self._night = False
-        self._import: ImportThread | None = None
+        self._import: Job | None = None
+        self._opening: Job | None = None
         self._open_after_import = False
         self.import_summary: ImportSummaryDialog | None = None
         self._closing = False
         self.search_panel = None
         self.embedding = None
 
-        self._bridge = _LibraryBridge(self)
-        self._bridge.changed.connect(self._on_library_changed, Qt.ConnectionType.QueuedConnection)
-        library.add_listener(self._bridge)
+        # Library change listeners fire in whatever thread made the change (the
+        # import job, for one): the relay runs the handler later on the GUI thread.
+        self._listener = gui_relay(self, self._on_library_changed)
+        library.add_listener(self._listener)
         self._reload_timer = QTimer(self, singleShot=True, interval=150)
         self._reload_timer.timeout.connect(self.reload_papers)
         self._sidebar_dirty = False
@@ -335,9 +328,15 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(0)
 
     def _table_menu(self, pos) -> None:
-        ids = self.table.selected_paper_ids()
+        menu = self.table_menu(self.table.selected_paper_ids())
+        if menu is not None:
+            menu.exec(self.table.viewport().mapToGlobal(pos))
+            menu.deleteLater()
+
+    def table_menu(self, ids: list[int]) -> QMenu | None:
+        """The papers table's context menu for these papers (None without papers)."""
         if not ids:
-            return
+            return None
         menu = QMenu(self)
         menu.addAction(self.tr("&Open"), lambda: [self.open_paper(pid) for pid in ids])
         status_menu = menu.addMenu(self.tr("Set &Status"))
@@ -350,12 +349,29 @@ class MainWindow(QMainWindow):
                 sec_menu.addAction(sec.name, lambda sid=sec.id: self.sidebar.assign(ids, sid))
                 for child in sec.children:
                     sec_menu.addAction(f"{sec.name} / {child.name}", lambda sid=child.id: self.sidebar.assign(ids, sid))
+        member_of = sorted({sid for pid in ids for sid in self.library.sections_of(pid)},
+                           key=lambda sid: self.library.section_path(sid))
+        if member_of:
+            out_menu = menu.addMenu(self.tr("&Remove from Section"))
+            for sid in member_of:
+                out_menu.addAction(" / ".join(self.library.section_path(sid)),
+                                   lambda sid=sid: self.remove_from_section(ids, sid))
         act = menu.addAction(self.tr("Show in &Folder"), lambda: self.show_in_folder(ids[0]))
         act.setEnabled(len(ids) == 1)
         menu.addSeparator()
         menu.addAction(self.tr("&Delete…"), lambda: self.delete_papers(ids))
-        menu.exec(self.table.viewport().mapToGlobal(pos))
-        menu.deleteLater()
+        return menu
+
+    def remove_from_section(self, paper_ids: list[int], section_id: int) -> None:
+        """Take the papers out of one section (they stay in the library and their other sections)."""
+        try:
+            for pid in paper_ids:
+                if section_id in self.library.sections_of(pid):
+                    self.library.unassign_section(pid, section_id)
+        except Exception as exc:
+            self.show_error(str(exc))
+        self.reload_papers()
+        self.sidebar.reload()
 
     def set_status(self, paper_ids: list[int], status: str) -> None:
         try:
@@ -563,10 +579,8 @@ class MainWindow(QMainWindow):
         s.sync()
 
     def closeEvent(self, ev) -> None:
-        if self._import is not None and self._import.isRunning():
-            self._import.cancel()
+        if self.import_running():
             self.statusBar().showMessage(self.tr("Cancelling the import…"))
-            self._import.wait()
         self.save_session()
         self.save_window()
         self.shutdown()
@@ -577,15 +591,14 @@ class MainWindow(QMainWindow):
         if self._closing:
             return
         self._closing = True
-        self.library.remove_listener(self._bridge)
-        if self._import is not None:
-            self._import.cancel()
-            self._import.wait()
+        self.library.remove_listener(self._listener)
         if self.embedding is not None:
-            self.embedding.cancel()
-            self.embedding.wait()
+            self.embedding.set_auto_start(False)
         for tab in self.reader_tabs():
             tab.shutdown()
+        # every background job (import, embedding, searches, attach, maintenance) is
+        # cancelled; quitting waits for all of them together at most workers.QUIT_WAIT_S
+        shutdown_all()
 
     # ================================================================== import
     def dragEnterEvent(self, ev) -> None:
@@ -622,52 +635,65 @@ class MainWindow(QMainWindow):
         if path:
             self.open_path(path)
 
-    def open_path(self, path: str) -> None:
-        """Open a PDF file: its paper if the library has it, else import it and open it."""
+    def open_path(self, path: str) -> Job | None:
+        """Open a PDF file: its paper if the library has it, else import it and open it.
+
+        The file is hashed in a background job (returned); None if there is no such file."""
         p = Path(path)
         if not p.is_file():
             self.show_error(self.tr("File not found: %1").replace("%1", str(path)))
-            return
+            return None
         from readerapp.core.importer import sha256_file
 
-        try:
-            row = self.library.file_by_sha(sha256_file(p))
-        except OSError as exc:
-            self.show_error(self.tr("Cannot read %1: %2").replace("%1", p.name).replace("%2", exc.strerror or str(exc)))
-            return
-        if row is not None:
-            self.open_paper(row["paper_id"])
-        else:
-            self.start_import([str(p)], open_after=True)
+        library, cannot_read = self.library, self.tr("Cannot read %1: %2")
 
-    def start_import(self, paths: list[str], *, open_after: bool = False) -> ImportThread | None:
-        if self._import is not None and self._import.isRunning():
+        def find(_token):  # hashing a large file takes a while: never on the GUI thread
+            try:
+                return library.file_by_sha(sha256_file(p)), ""
+            except OSError as exc:
+                return None, cannot_read.replace("%1", p.name).replace("%2", exc.strerror or str(exc))
+
+        def found(payload) -> None:
+            row, error = payload
+            if self._closing:
+                return
+            if error:
+                self.show_error(error)
+            elif row is not None:
+                self.open_paper(row["paper_id"])
+            else:
+                self.start_import([str(p)], open_after=True)
+
+        self._opening = run_in_background(find, name="open-file", parent=self, on_done=found,
+                                          on_error=self.show_error)
+        return self._opening
+
+    def start_import(self, paths: list[str], *, open_after: bool = False) -> Job | None:
+        if self.import_running():
             self.show_error(self.tr("An import is already running; wait for it to finish or cancel it."))
             return None
         if self._import is not None:
             self._import.deleteLater()
         self._open_after_import = open_after
-        thread = ImportThread(self.library, paths, self)
-        thread.progressed.connect(self._import_progress)
-        thread.importFinished.connect(self._import_finished)
-        self._import = thread
+        job = start_import_job(self.library, paths, parent=self, on_progress=self._import_progress,
+                               on_done=self._import_finished)
+        self._import = job
         self.progress.setRange(0, 0)
         self.progress.setFormat(self.tr("Importing…"))
         self.progress.show()
         self.cancel_button.setEnabled(True)
         self.cancel_button.show()
         self.statusBar().showMessage(self.tr("Importing…"))
-        thread.start()
-        return thread
+        return job
 
     def cancel_import(self) -> None:
-        if self._import is not None and self._import.isRunning():
+        if self.import_running():
             self._import.cancel()
             self.cancel_button.setEnabled(False)
             self.statusBar().showMessage(self.tr("Cancelling the import…"))
 
     def import_running(self) -> bool:
-        return self._import is not None and self._import.isRunning()
+        return self._import is not None and self._import.is_running()
 
     def _import_progress(self, done: int, total: int, name: str, status: str) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -677,10 +703,8 @@ class MainWindow(QMainWindow):
                                      .replace("%2", str(done)).replace("%3", str(total)))
 
     def _import_finished(self, results: list, error: str) -> None:
-        thread = self._import
-        if thread is not None:
-            thread.wait()
-        cancelled = bool(thread and thread.cancelled())
+        job = self._import
+        cancelled = bool(job and job.cancelled())
         self.progress.hide()
         self.cancel_button.hide()
         self.statusBar().clearMessage()

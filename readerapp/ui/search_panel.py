@@ -4,7 +4,7 @@ A self-contained widget: the main window places it (e.g. in a dock), binds
 Ctrl+K to show it and call focus_query(), calls set_current_paper() when the
 reader shows another paper, and connects hitActivated to open the hit.
 
-Searches run in a QThreadPool, never on the GUI thread. The embedding model
+Searches run as background jobs (readerapp.ui.workers), never on the GUI thread. The embedding model
 loads lazily in the background the first time a semantic or hybrid search
 needs it; meanwhile keyword results are shown, and the hybrid results replace
 them when the model is ready. Results are grouped by paper.
@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import html
 import logging
-import threading
 
-from PySide6.QtCore import (QCoreApplication, QEvent, QObject, QRectF, QRunnable, QSize, Qt, QThreadPool, QTimer,
-                            Signal)
+from PySide6.QtCore import QCoreApplication, QEvent, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPalette, QTextDocument
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QStyle,
                                QStyledItemDelegate, QStyleOptionViewItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
+
+from readerapp.core.models import Status
+
+from .workers import Job, run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -29,31 +31,6 @@ HIT_ROLE = Qt.ItemDataRole.UserRole + 1  # (paper_id, page0 or -1, bbox or None)
 HTML_ROLE = Qt.ItemDataRole.UserRole + 2
 DEBOUNCE_MS = 300
 RESULT_LIMIT = 50
-
-
-class _Signals(QObject):
-    result = Signal(int, str, object)  # (sequence, kind, payload)
-
-
-class _Task(QRunnable):
-    def __init__(self, fn, seq: int, kind: str, signals: _Signals):
-        super().__init__()
-        self.fn, self.seq, self.kind, self.signals = fn, seq, kind, signals
-        self.setAutoDelete(True)
-
-    def run(self) -> None:
-        from readerapp.core.errors import ReaderError
-
-        try:
-            payload = self.fn()
-        except ReaderError as exc:
-            self.signals.result.emit(self.seq, "error", str(exc))
-            return
-        except Exception as exc:
-            log.exception("search failed")
-            self.signals.result.emit(self.seq, "error", f"search failed: {exc}".splitlines()[0])
-            return
-        self.signals.result.emit(self.seq, self.kind, payload)
 
 
 class HtmlDelegate(QStyledItemDelegate):
@@ -113,16 +90,12 @@ class SearchPanel(QWidget):
     def __init__(self, library, parent: QWidget | None = None):
         super().__init__(parent)
         self.library = library
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(2)
-        self._signals = _Signals(self)
-        self._signals.result.connect(self._on_result)
+        self._jobs: set[Job] = set()
         self._seq = 0
         self._current_paper: int | None = None
         self._model = None
         self._model_error: str | None = None
         self._model_loading = False
-        self._model_lock = threading.Lock()
         self._pending_semantic: int | None = None  # sequence waiting for the model
         self._shown_kind = ""
 
@@ -142,10 +115,10 @@ class SearchPanel(QWidget):
         self.tag = QComboBox(self)
         self.status_filter = QComboBox(self)
         self.status_filter.addItem(QCoreApplication.translate("SearchPanel", "Any status"), None)
-        for key, label in (("to-read", QCoreApplication.translate("SearchPanel", "To read")),
-                           ("reading", QCoreApplication.translate("SearchPanel", "Reading")),
-                           ("read", QCoreApplication.translate("SearchPanel", "Read"))):
-            self.status_filter.addItem(label, key)
+        for key, label in ((Status.TO_READ, QCoreApplication.translate("SearchPanel", "To read")),
+                           (Status.READING, QCoreApplication.translate("SearchPanel", "Reading")),
+                           (Status.READ, QCoreApplication.translate("SearchPanel", "Read"))):
+            self.status_filter.addItem(label, key.value)
         self.year = QLineEdit(self)
         self.year.setPlaceholderText(QCoreApplication.translate("SearchPanel", "Year"))
         self.year.setToolTip(QCoreApplication.translate("SearchPanel", "Only papers of this year or range, e.g. 2017 or 2014-2016"))
@@ -307,20 +280,31 @@ class SearchPanel(QWidget):
             def fn():
                 hits, notes = inner()
                 return hits, [*notes, notice]
-        self._pool.start(_Task(fn, seq, kind, self._signals))
+        self._run(fn, seq, kind)
+
+    def _run(self, fn, seq: int, kind: str) -> None:
+        """fn() in a background job; its result or error comes back to _on_result on the GUI thread."""
+        job = run_in_background(lambda _token: fn(), name="search", parent=self,
+                                on_done=lambda payload: self._on_result(seq, kind, payload),
+                                on_error=lambda message: self._on_result(seq, "error", message))
+        self._jobs.add(job)
+        job.finished.connect(lambda: self._job_ended(job))
+
+    def _job_ended(self, job: Job) -> None:
+        self._jobs.discard(job)
+        job.deleteLater()
 
     def _load_model(self) -> None:
-        with self._model_lock:
-            if self._model_loading:
-                return
-            self._model_loading = True
+        if self._model_loading:
+            return
+        self._model_loading = True
 
         def load():
             from readerapp.core.semantic.model import load_model
 
             return load_model()
 
-        self._pool.start(_Task(load, 0, "model", self._signals))
+        self._run(load, 0, "model")
 
     def _next_seq(self) -> int:
         self._seq += 1
@@ -394,9 +378,9 @@ class SearchPanel(QWidget):
             if similar:
                 continue
             child = QTreeWidgetItem(parent)
-            page0 = h.page - 1 if h.page else -1
+            page0 = -1 if h.page is None else h.page
             child.setData(0, HIT_ROLE, (h.paper_id, page0, tuple(h.bbox) if h.bbox else None))
-            where = QCoreApplication.translate("SearchPanel", "p. %1").replace("%1", str(h.page)) if h.page else QCoreApplication.translate("SearchPanel", "title/notes")
+            where = QCoreApplication.translate("SearchPanel", "p. %1").replace("%1", str(h.page + 1)) if h.page is not None else QCoreApplication.translate("SearchPanel", "title/notes")
             child.setData(0, HTML_ROLE, f"<span style='color:#666'>{where}</span>&nbsp; {h.snippet}")
         for item in groups.values():
             item.setExpanded(True)
@@ -423,10 +407,19 @@ class SearchPanel(QWidget):
         return super().eventFilter(obj, event)
 
     def wait_idle(self, msecs: int = 30000) -> bool:
-        """Wait for running searches (tests, shutdown)."""
-        return self._pool.waitForDone(msecs)
+        """Wait for running searches and deliver their results (tests)."""
+        import time
+
+        deadline = time.monotonic() + msecs / 1000
+        while self._jobs:
+            job = next(iter(self._jobs))
+            if not job.wait(max(0.0, deadline - time.monotonic())):
+                return False
+            self._jobs.discard(job)  # wait() delivered its results
+        return True
 
     def closeEvent(self, event) -> None:
-        self._seq += 1
-        self._pool.waitForDone(5000)
+        self._seq += 1  # results that arrive later are dropped
+        for job in list(self._jobs):
+            job.cancel()
         super().closeEvent(event)

@@ -6,17 +6,16 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
 from readerapp.core.listimport import import_list
 from readerapp.ui.export_dialog import ExportDialog
+from conftest import save_screenshot
 
 pytestmark = pytest.mark.gui
 
-SHOTS = Path(__file__).resolve().parent / "screenshots"
 
 
 def _settle(qtbot, dialog, text: str):
@@ -49,8 +48,7 @@ def test_export_dialog_previews_diffs_and_writes(qtbot, library, reference_lists
     _settle(qtbot, dialog, "-old")
     assert "+++ b/README.md" in dialog.preview.toPlainText()
     qtbot.waitUntil(dialog.write_button.isEnabled, timeout=10_000)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert dialog.grab().save(str(SHOTS / "export_dialog.png"))
+    save_screenshot(dialog, "export_dialog")
     with qtbot.waitSignal(dialog.accepted, timeout=10_000):
         dialog.write_button.click()
     text = target.read_text(encoding="utf-8")

@@ -1,6 +1,6 @@
 """MainWindow on an empty and on the corpus library: table, filter as you type,
 sections and tags, drag-and-drop import, reader tabs, session restore,
-Chinese UI, settings dialog. Screenshots go to tests/gui/screenshots/."""
+Chinese UI, settings dialog. Screenshots go to a temporary folder (conftest.SCREENSHOTS)."""
 
 from __future__ import annotations
 
@@ -22,18 +22,17 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from readerapp.core.settings import Settings, load_settings
 from readerapp.ui.library_view import PAPER_IDS_MIME
 from readerapp.ui.main_window import SESSION_KEY, MainWindow
+from conftest import save_screenshot
 
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("no_qt_leaks"),
               # the offscreen platform says so for any QMainWindow with docks: harmless
               pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
 
 REPO = Path(__file__).resolve().parents[2]
-SHOTS = Path(__file__).resolve().parent / "screenshots"
 
 
 def _shot(widget, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert widget.grab().save(str(SHOTS / f"{name}.png"))
+    save_screenshot(widget, name)  # a temporary folder (conftest.SCREENSHOTS), never the source tree
 
 
 def paper_id_for(lib, filename: str) -> int:
@@ -217,6 +216,22 @@ def test_context_menu_actions_status_delete_show_in_folder(qtbot, corpus_library
     assert w.tab_index_of(gan) == -1
 
 
+def test_context_menu_removes_papers_from_a_section(qtbot, corpus_library, make_window):
+    lib = corpus_library
+    gan = paper_id_for(lib, "goodfellow-gan.pdf")
+    lib.set_field(gan, "section", "Generative/GANs")
+    lib.set_field(gan, "section", "To present")
+    w = make_window(lib)
+    menu = w.table_menu([gan])
+    (remove,) = [a.menu() for a in menu.actions() if a.text() == "&Remove from Section"]
+    entries = {a.text(): a for a in remove.actions()}
+    assert sorted(entries) == ["Generative / GANs", "To present"]
+    entries["Generative / GANs"].trigger()
+    menu.deleteLater()
+    assert [lib.section_path(s) for s in lib.sections_of(gan)] == [["To present"]]
+    assert gan in lib.all_paper_ids()
+
+
 # ---------------------------------------------------------------------------- import
 def test_drag_and_drop_of_pdfs_and_a_folder_imports_with_progress_and_summary(qtbot, library, make_window,
                                                                               corpus_dir, tmp_path):
@@ -270,7 +285,25 @@ def test_open_pdf_imports_it_and_opens_it(qtbot, library, make_window, corpus_di
     assert w.tabs.count() == 2 and w.current_reader() is not None
     pid = w.current_reader().paper_id
     w.close_tab(1)
-    w.open_path(str(corpus_dir / "wang-shazam.pdf"))  # already in the library: opened directly
+    import threading
+
+    import readerapp.core.importer as importer
+
+    hashed_in = []
+    real_sha = importer.sha256_file
+
+    def sha(path):
+        hashed_in.append(threading.current_thread())
+        return real_sha(path)
+
+    importer.sha256_file = sha
+    try:
+        job = w.open_path(str(corpus_dir / "wang-shazam.pdf"))  # already in the library: opened directly
+        qtbot.waitUntil(lambda: not job.is_running(), timeout=10_000)
+    finally:
+        importer.sha256_file = real_sha
+    # the file was hashed off the GUI thread
+    assert hashed_in and all(t is not threading.main_thread() for t in hashed_in)
     assert w.current_reader().paper_id == pid and library.count_papers() == 1
 
 
@@ -581,3 +614,49 @@ def test_search_pane_is_installed_and_opens_hits(qtbot, embedded_corpus_library,
     qtbot.waitUntil(lambda: panel.results.topLevelItemCount() > 0
                     and bn not in [panel.results.topLevelItem(i).data(0, HIT_ROLE)[0]
                                    for i in range(panel.results.topLevelItemCount())], timeout=30_000)
+
+
+# ---------------------------------------------------------------------------- quitting
+def test_quit_with_embedding_and_maintenance_running_takes_at_most_1_s(qtbot, corpus_library, make_window,
+                                                                        monkeypatch):
+    """Closing the window cancels every background job and waits for them together at most
+    1 s, even when a model load and the start-up maintenance cannot be interrupted."""
+    import threading
+    import time
+
+    import readerapp.core.maintenance as maintenance
+    import readerapp.core.semantic.model as model
+    from readerapp.app import _start_maintenance
+
+    release = threading.Event()
+    entered = {"model": threading.Event(), "maintenance": threading.Event()}
+
+    def slow_model(*_a, **_k):  # a model load does not look at any cancel flag
+        entered["model"].set()
+        release.wait(30)
+        raise RuntimeError("model load interrupted by the test")
+
+    def slow_startup(*_a, **_k):
+        entered["maintenance"].set()
+        release.wait(30)
+        return maintenance.StartupReport()
+
+    monkeypatch.setattr(model, "load_model", slow_model)
+    monkeypatch.setattr(maintenance, "startup", slow_startup)
+    w = make_window(corpus_library)
+    try:
+        w.install_semantic_search(start_embedding=False)
+        w.embedding.start()
+        job = _start_maintenance(corpus_library, w)
+        assert entered["model"].wait(10) and entered["maintenance"].wait(10)
+        assert w.embedding.is_running() and job.is_running()
+        t0 = time.monotonic()
+        w.close()
+        elapsed = time.monotonic() - t0
+        assert elapsed <= 1.0, f"quitting took {elapsed:.2f} s"
+        assert job.cancelled()
+    finally:
+        release.set()
+    from readerapp.ui.workers import wait_all
+
+    assert wait_all(10)

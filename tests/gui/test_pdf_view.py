@@ -17,11 +17,11 @@ from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QImage
 
 from readerapp.ui.pdf_view import PasswordRequiredError, PdfOpenError, PdfView
+from conftest import save_screenshot
 
 pytestmark = pytest.mark.gui
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-SHOTS = Path(__file__).resolve().parent / "screenshots"
 DROPOUT = CORPUS / "srivastava-dropout.pdf"
 
 
@@ -32,8 +32,7 @@ def _need(path: Path) -> Path:
 
 
 def _shot(widget, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert widget.grab().save(str(SHOTS / f"{name}.png"))
+    save_screenshot(widget, name)  # a temporary folder (conftest.SCREENSHOTS), never the source tree
 
 
 @pytest.fixture
@@ -398,7 +397,10 @@ def test_cache_stays_bounded_at_high_zoom(qtbot, view):
     assert PdfView(cache_bytes=2**40).cache_cap() <= 300 * 1024 * 1024
 
 
-def test_gui_thread_stall_while_scrolling(qtbot, view):
+def test_gui_thread_gaps_stay_under_250_ms_while_scrolling_a_paper(qtbot, view):
+    """The bound is 250 ms because the test machine is shared (2 cores, other jobs): rendering
+    whole tiles on the GUI thread, or long GIL-holding calls, gave 465-850 ms gaps. The 50 ms
+    target itself is measured on an idle machine by tests/benchmarks/bench_gui.py."""
     _open(qtbot, view, DROPOUT)
     gaps: list[float] = []
     last = [time.perf_counter()]
@@ -423,7 +425,7 @@ def test_gui_thread_stall_while_scrolling(qtbot, view):
     worst = max(gaps[1:]) * 1000
     print(f"\nscrolled 30 pages in {time.perf_counter() - t0:.1f} s; max GUI gap {worst:.0f} ms, "
           f"max paint {view.max_paint_ms:.1f} ms")
-    assert worst < 250  # generous: the machine is shared; see the printed figure
+    assert worst < 250, f"the GUI thread stopped for {worst:.0f} ms"
 
 
 def test_tile_strips_match_a_whole_tile(monkeypatch):
@@ -495,9 +497,13 @@ def _event_loop_gaps(qtbot, action, interval_ms: int = 1) -> list[float]:
     return [(b - a) * 1000 for a, b in zip(ticks, ticks[1:])]
 
 
-def test_no_gui_stall_scrolling_heavy_pages_at_400_percent(qtbot, view, tmp_path):
-    """Issue 3: no GUI-thread stall over 50 ms while scrolling, at any zoom. At 400 % on these
-    pages a whole tile is a ~100 ms GIL-holding call; the worker renders it in short strips."""
+def test_gui_gaps_stay_under_100_ms_plus_machine_noise_scrolling_heavy_pages_at_400_percent(qtbot, view,
+                                                                                            tmp_path):
+    """Issue 3 (no GUI-thread stall while scrolling, at any zoom) as a shared machine can check it:
+    the event loop never stops for more than 100 ms plus what the idle machine itself adds (at most
+    another 100 ms), and no render call holds the GIL for 60 ms of CPU. At 400 % on these pages a
+    whole tile is a ~100 ms GIL-holding call; the worker renders it in short strips. The 50 ms
+    target on a real paper is measured by tests/benchmarks/bench_gui.py."""
     pdf = _heavy_figure_pdf(tmp_path / "heavy.pdf")
     idle = _event_loop_gaps(qtbot, lambda: qtbot.wait(300))  # what the (shared) machine adds by itself
     _open(qtbot, view, pdf)

@@ -27,21 +27,20 @@ from readerapp.ui.note_editor import HIGHLIGHT_MIME
 from readerapp.ui.reader_tab import SIDE_HIGHLIGHTS, SIDE_NOTE, ReaderTab
 from tests.conftest import paper_id_for
 from tests.pdfgen import make_encrypted_pdf, make_pdf
+from conftest import save_screenshot
 
 pytestmark = [pytest.mark.gui,
               # offscreen QPA: a top-level test window whose minimum size changes
               pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
 
-SHOTS = Path(__file__).resolve().parent / "screenshots"
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 DROPOUT = "srivastava-dropout.pdf"
 
 
 def _shot(widget, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
     for _ in range(3):  # let pending layout requests run, as the event loop would before a repaint
         QApplication.processEvents()
-    assert widget.grab().save(str(SHOTS / f"reader_{name}.png"))
+    save_screenshot(widget, f"reader_{name}")  # a temporary folder (conftest.SCREENSHOTS)
 
 
 def _our_threads() -> set[threading.Thread]:

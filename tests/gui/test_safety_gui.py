@@ -181,7 +181,6 @@ def test_a_damaged_library_shows_a_banner_naming_the_file_and_the_good_backup(qt
     from readerapp.app import _start_maintenance
     from readerapp.core.backup import make_backup
     from readerapp.core.library import Library
-    from readerapp.ui.banner import ProblemRelay
     from readerapp.ui.main_window import MainWindow
     from test_safety_backup import _damage_two_index_pages, _make_library, _rename_to
 
@@ -194,16 +193,14 @@ def test_a_damaged_library_shows_a_banner_naming_the_file_and_the_good_backup(qt
     window = MainWindow(lib, url_opener=lambda url: None)
     qtbot.addWidget(window)
     window.show()
-    relay = ProblemRelay(window)
-    relay.problem.connect(window.show_library_problem)
-    worker = _start_maintenance(lib, relay.problem.emit)
+    job = _start_maintenance(lib, window, on_problem=window.show_library_problem)
     try:
         qtbot.waitUntil(lambda: getattr(window, "problem_banner", None) is not None
                         and window.problem_banner.isVisible(), timeout=60_000)
         text = window.problem_banner.label.text()
         assert str(folder / "library.sqlite3") in text and str(good) in text and "damaged" in text
     finally:
-        worker.join(60)
+        job.wait(60)
         window.shutdown()
         window.close()
         lib.close()

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
 
-from conftest import paper_id_for
+from conftest import paper_id_for, save_screenshot
 from pdfgen import make_pdf
 from readerapp.ui.embedding import EmbeddingController
 from readerapp.ui.search_panel import HIT_ROLE, HTML_ROLE, SearchPanel
 
 # the offscreen QPA cannot pass size hints of a top-level window on: not a fault of the panel
 pytestmark = [pytest.mark.gui, pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
-SHOTS = Path(__file__).resolve().parent / "screenshots"
 
 
 def make_panel(qtbot, lib, mode="hybrid"):
@@ -148,9 +146,8 @@ def test_hybrid_results_replace_keyword_results_and_screenshot(qtbot, embedded_c
     pid, page0, bbox = with_box[0]
     assert pid == bn and page0 >= 0 and len(bbox) == 4 and bbox[0] < bbox[2] and bbox[1] < bbox[3]
 
-    SHOTS.mkdir(parents=True, exist_ok=True)
     qtbot.wait(100)
-    assert panel.grab().save(str(SHOTS / "search_panel_hybrid.png"))
+    save_screenshot(panel, "search_panel_hybrid")
 
     # "More like this"
     seq2seq = paper_id_for(lib, "sutskever-seq2seq.pdf")
@@ -159,7 +156,7 @@ def test_hybrid_results_replace_keyword_results_and_screenshot(qtbot, embedded_c
     assert "Sequence to Sequence" in panel.message.text()
     assert paper_id_for(lib, "bahdanau-align-and-translate.pdf") in papers_shown(panel)[:3]
     assert seq2seq not in papers_shown(panel)
-    assert panel.grab().save(str(SHOTS / "search_panel_similar.png"))
+    save_screenshot(panel, "search_panel_similar")
 
 
 @pytest.mark.semantic

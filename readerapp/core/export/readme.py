@@ -343,7 +343,8 @@ def git_commit(paths: list[Path], message: str = "Update the paper list (readera
         try:
             rel.append(str(p.resolve().relative_to(root)))
         except ValueError:
-            raise ExportError(f"{p} is outside the git repository {root} (the files were written, not committed)")
+            raise ExportError(f"{p} is outside the git repository {root} (the files were written, not committed)") \
+                from None
     add = subprocess.run([git, "-C", str(root), "add", "--", *rel], capture_output=True, text=True,
                          timeout=60)  # paths relative to the top (the first written may be a note page)
     if add.returncode != 0:

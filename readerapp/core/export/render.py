@@ -28,9 +28,9 @@ from typing import Callable
 
 from readerapp.core.errors import InvalidValue, NotFound
 from readerapp.core.export import markdown as md
-from readerapp.core.models import Link, Paper
+from readerapp.core.models import EXPORT_STYLES, Link, Paper
 
-BUILTIN_STYLES = ("table", "dated", "venue", "digest")
+BUILTIN_STYLES = EXPORT_STYLES
 TEMPLATE_SUFFIX = ".md.j2"
 NOTE_TEMPLATE = "note" + TEMPLATE_SUFFIX
 

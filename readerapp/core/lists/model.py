@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from readerapp.core.errors import ReaderError
+from readerapp.core.models import EXPORT_STYLES
 
-STYLES = ("table", "dated", "venue", "digest")
+STYLES = EXPORT_STYLES
 
 
 class UnknownListLayout(ReaderError):

@@ -27,11 +27,6 @@ def _norm(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text)).strip().lower()
 
 
-def chunk_pdf(path: str) -> list[Chunk]:
-    """Chunks of a PDF (run in a worker process: PyMuPDF holds the GIL)."""
-    return chunk_pdf_pages(path)[0]
-
-
 def chunk_pdf_pages(path: str) -> tuple[list[Chunk], list[int]]:
     """(chunks, 1-based pages without any text layer, e.g. scanned pages)."""
     import pymupdf
@@ -50,7 +45,7 @@ def chunk_pdf_pages(path: str) -> tuple[list[Chunk], list[int]]:
 def chunk_plain_pages(pages: list[tuple[int, str]]) -> list[Chunk]:
     """Chunks of page text without layout (OCR text of scanned pages): windows of
     about TARGET_WORDS words; the box is the whole page (None)."""
-    chunks = []
+    chunks: list[Chunk] = []
     for number, text in pages:
         words = text.split()
         step = TARGET_WORDS
@@ -84,7 +79,7 @@ def chunk_blocks(pages: list[tuple[float, list[tuple]]]) -> list[Chunk]:
         def flush() -> None:
             nonlocal words, box
             if len(words) >= MIN_WORDS and box is not None:
-                chunks.append(Chunk(number, (box[0], box[1], box[2], box[3]), " ".join(words)))
+                chunks.append(Chunk(number, (box[0], box[1], box[2], box[3]), " ".join(words)))  # noqa: B023 (called in this iteration only)
             words, box = [], None
 
         for b in blocks:
