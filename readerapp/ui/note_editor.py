@@ -21,13 +21,10 @@ from __future__ import annotations
 
 import logging
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-import markdown
-from markdown.treeprocessors import Treeprocessor
-from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QMimeData, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QTextCursor, QTextOption
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QFrame, QLabel, QLineEdit,
                                QScrollArea, QSizePolicy, QTextBrowser, QTextEdit, QVBoxLayout, QWidget)
@@ -35,6 +32,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QF
 from readerapp.core import paths
 from readerapp.core.errors import ReaderError
 from readerapp.core.models import NOTE_FIELDS, STATUSES
+from readerapp.core.notemarkdown import PREVIEW_CAP, capped, render_markdown  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
 
@@ -45,56 +43,10 @@ PAPER_EDIT_FIELDS = ("summary", "model_name", "venue", "code_url")
 
 
 # ---------------------------------------------------------------- Markdown
-class _NoImages(Treeprocessor):
-    """Images become their alt text: the preview never loads anything."""
-
-    def run(self, root):
-        for el in root.iter("img"):
-            alt = el.get("alt") or ""
-            el.attrib.clear()
-            el.tag = "span"
-            el.set("class", "img")
-            el.text = f"[{alt or 'image'}]"
-        return root
-
-
-PREVIEW_CAP = 8_000         # characters of a note field the preview renders (it shows at most 900 px anyway)
 SYNC_PREVIEW_CHARS = 2_000  # shorter notes render at once, on the GUI thread (well under a millisecond per 100)
 LOAD_AT_ONCE = 65_536       # a note field longer than this is loaded in slices
 LOAD_SLICE = 8_192
 LOAD_BUDGET_S = 0.015       # GUI time per event-loop turn spent loading slices
-
-_local = threading.local()  # one Markdown converter per thread: they are not thread-safe
-
-
-def _converter() -> markdown.Markdown:
-    md = getattr(_local, "md", None)
-    if md is None:
-        md = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
-        md.preprocessors.deregister("html_block")   # raw HTML blocks are text, not markup
-        md.inlinePatterns.deregister("html")        # inline tags too
-        md.treeprocessors.register(_NoImages(md), "readerapp_no_images", 0)
-        _local.md = md
-    return md
-
-
-def render_markdown(text: str) -> str:
-    """Markdown → HTML with raw HTML shown as text and images replaced by their alt text."""
-    md = _converter()
-    md.reset()
-    try:
-        return md.convert(text or "")
-    except Exception as exc:  # never let a strange note break the editor
-        log.warning("markdown rendering failed: %s", exc)
-        return "<pre>" + (text or "").replace("&", "&amp;").replace("<", "&lt;") + "</pre>"
-
-
-def capped(text: str, cap: int = PREVIEW_CAP) -> tuple[str, bool]:
-    """The part of `text` the preview renders (cut at a line end) and whether it was cut."""
-    if len(text) <= cap:
-        return text, False
-    cut = text.rfind("\n", 0, cap)
-    return text[: cut if cut > cap // 2 else cap], True
 
 
 PREVIEW_CSS = """
@@ -107,12 +59,6 @@ span.img { color: #888888; }
 table { border-collapse: collapse; }
 td, th { border: 1px solid #bbbbbb; padding: 2px 4px; }
 """
-
-
-class _PreviewRelay(QObject):
-    """Carries a rendered preview from the worker thread to the GUI thread (a queued signal)."""
-
-    done = Signal(int, str, bool)
 
 
 class MarkdownPreview(QTextBrowser):
@@ -140,8 +86,6 @@ class MarkdownPreview(QTextBrowser):
         self._markdown = ""
         self._generation = 0
         self.pending = False  # a render is running in the worker thread
-        self._relay = _PreviewRelay(self)
-        self._relay.done.connect(self._show_rendered)
 
     def loadResource(self, kind: int, url: QUrl):  # noqa: N802 (Qt override)
         self.refused.append(url.toString())
@@ -163,16 +107,12 @@ class MarkdownPreview(QTextBrowser):
             self._show_rendered(self._generation, render_markdown(shown), cut)
             return
         self.pending = True
-        generation, relay = self._generation, self._relay
+        generation = self._generation
+        from readerapp.ui.workers import run_in_background
 
-        def work():
-            html = render_markdown(shown)
-            try:
-                relay.done.emit(generation, html, cut)
-            except RuntimeError:  # the preview was closed meanwhile
-                pass
-
-        threading.Thread(target=work, name="readerapp-note-preview", daemon=True).start()
+        # a job whose parent (this preview) is deleted meanwhile delivers nothing
+        run_in_background(lambda token: render_markdown(shown), name="note-preview", parent=self,
+                          on_done=lambda html: self._show_rendered(generation, html, cut))
 
     def _show_rendered(self, generation: int, html: str, cut: bool) -> None:
         if generation != self._generation:
