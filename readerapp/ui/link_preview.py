@@ -40,3 +40,14 @@ class LinkPreview(QWidget):
         p.setPen(QPen(QColor("#606060"), 1))
         p.drawRect(self.rect().adjusted(0, 0, -1, -1))
         p.end()
+
+
+def preview_clip(page_size: tuple[float, float], tx: float, ty: float) -> tuple[float, float, float, float]:
+    """The part of the target page a link preview shows (PDF coords): from just above and left
+    of the link's target point, about 460 x 150 points, inside the page."""
+    w, h = page_size
+    x0 = max(0.0, min(tx - 12, w - 200))
+    x1 = min(w, x0 + max(320.0, min(w - x0, 460.0)))
+    y0 = max(0.0, ty - 10)
+    y1 = min(h, y0 + 150)
+    return (x0, y0, x1, y1)

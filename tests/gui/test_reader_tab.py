@@ -609,12 +609,15 @@ def test_no_thread_left_after_close(qtbot, corpus_library, make_tab):
     tab.find("gradient")
     tab.view.go_to(5)
     qtbot.waitUntil(tab.view.visible_tiles_ready, timeout=5000)
-    assert _our_threads() - before  # the render workers ran
+    view = tab.view
+    pool = view._r.pool
+    assert pool.worker_pids()  # pages rendered in the worker processes (shared by all tabs, not threads)
     tab.note.edits["notes"].setPlainText("x")
     tab.shutdown()
     tab.shutdown()  # twice is fine
     tab.close()
     assert not (_our_threads() - before)
+    assert pool.pending(view) == 0  # nothing of the closed tab is left queued for the workers
     from PySide6.QtCore import QThread
     assert not [t for t in tab.findChildren(QThread) if t.isRunning()]
     assert corpus_library.get_note(tab.paper_id).notes == "x"
