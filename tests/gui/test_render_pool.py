@@ -1,0 +1,162 @@
+"""The render worker pool: crashes, priorities, stale requests, shared memory."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import signal
+from pathlib import Path
+
+import pytest
+
+from readerapp.ui import render_worker as rw
+from readerapp.ui.page_geometry import PageLayout
+from readerapp.ui.pdf_view import PdfView
+from readerapp.ui.render import LOW, ViewRenderer
+from readerapp.ui.render_pool import Job, RenderPool, new_token
+
+pytestmark = pytest.mark.gui
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+DROPOUT = CORPUS / "srivastava-dropout.pdf"
+
+
+def _need(path: Path) -> Path:
+    if not path.is_file():
+        pytest.skip(f"{path} is not present")
+    return path
+
+
+@pytest.fixture
+def view(qtbot):
+    v = PdfView()
+    qtbot.addWidget(v)
+    v.resize(900, 1000)
+    v.show()
+    qtbot.waitExposed(v)
+    yield v
+    v.shutdown()
+
+
+def test_killing_a_worker_mid_scroll_replaces_it_and_the_pages_still_render(qtbot, view):
+    view.open(_need(DROPOUT))
+    view.set_zoom(2.0)
+    qtbot.waitUntil(view.visible_tiles_ready, timeout=10000)
+    pool = view._r.pool
+    qtbot.waitUntil(lambda: len(pool.worker_pids()) == pool.size, timeout=10000)
+    pids = pool.worker_pids()
+    restarts = pool.restarts
+    vs = view.verticalScrollBar()
+    step = view.viewport().height() // 2
+    killed = False
+    for n in range(40):
+        vs.setValue(vs.value() + step)
+        qtbot.wait(16)
+        if n == 5:
+            os.kill(pids[0], signal.SIGKILL)  # in the middle of the scroll, requests on their way
+            killed = True
+    assert killed
+    qtbot.waitUntil(lambda: pool.restarts > restarts, timeout=10000)
+    qtbot.waitUntil(view.visible_tiles_ready, timeout=10000)
+    assert pids[0] not in pool.worker_pids() and len(pool.worker_pids()) == pool.size
+    assert not any(view.page_error(i) for i in range(view.page_count()))  # re-rendered, no page lost
+    view.go_to(0)
+    qtbot.waitUntil(view.visible_tiles_ready, timeout=10000)
+    assert view.isVisible()
+
+
+def test_a_request_that_kills_every_worker_fails_with_one_line(qtbot):
+    """A page that crashes MuPDF is tried on a second worker, then reported; the pool goes on."""
+    pool = RenderPool.shared()
+    pool.start()
+    errors, results = [], []
+    pool.submit(Job("boom", (0,), ("crash",), results.append, errors.append))
+    qtbot.waitUntil(lambda: bool(errors), timeout=15000)
+    assert errors == ["the renderer crashed on this page"] and not results
+    spec = (new_token(), str(_need(DROPOUT)), None)
+    pool.submit(Job("ok", (0,), ("text", spec, 0), results.append, errors.append))
+    qtbot.waitUntil(lambda: bool(results), timeout=15000)
+    assert any(c[4] == "D" for c in results[0])
+    pool.forget_document(spec[0])
+
+
+def test_damaged_page_reports_its_error_from_the_worker(qtbot, tmp_path):
+    import pymupdf
+
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "fine")
+    path = tmp_path / "x.pdf"
+    doc.save(path)
+    pool = RenderPool.shared()
+    errors = []
+    spec = (new_token(), str(path), None)
+    pool.submit(Job("t", (0,), ("tile", spec, 7, 1000, 0, 0, "normal"), None, errors.append, image=True))
+    qtbot.waitUntil(lambda: bool(errors), timeout=15000)
+    assert len(errors) == 1 and "\n" not in errors[0] and errors[0]
+
+
+class _FakePool:
+    """Records what a ViewRenderer asks for, sends nothing."""
+
+    _closed = False
+
+    def __init__(self):
+        self.jobs: list[Job] = []
+
+    def start(self):
+        pass
+
+    def ready(self):
+        return True
+
+    def set_jobs(self, owner, group, jobs):
+        self.jobs = sorted(jobs, key=lambda j: j.prio)
+
+    def cancel(self, *a, **k):
+        pass
+
+    def forget_document(self, token):
+        pass
+
+
+def test_requests_come_low_resolution_first_then_visible_then_ahead_and_stale_ones_are_dropped(qapp):
+    r = ViewRenderer(object())
+    fake = r._pool = _FakePool()
+    r.open((new_token(), "unused.pdf", None))
+    lay = PageLayout([(612.0, 792.0)] * 20, zoom=4.0)
+    lay.layout(1000)
+    view = (0.0, lay.page_y[3] + 500.0, 1000.0, 900.0)
+    r.update(lay, view, 1.0, "normal", +1)
+    jobs = fake.jobs
+    kinds = [(j.msg[0], j.prio[0]) for j in jobs]
+    visible_pages = set(lay.pages_in(view[1], view[1] + view[3]))
+    # 0: the low-resolution image of the visible page(s), before any tile
+    assert jobs[0].msg[0] == "low" and jobs[0].key[1] in visible_pages and jobs[0].key[2] == LOW
+    first_tile = next(n for n, k in enumerate(kinds) if k[0] == "tile")
+    assert all(k[0] == "low" for k in kinds[:first_tile])
+    # 1: every visible tile before anything else
+    vis = set(r.tile_keys(lay, 3, 1.0, "normal", view))
+    n_vis = len(vis)
+    assert {j.key for j in jobs[first_tile: first_tile + n_vis]} == vis
+    # 2: then ahead (below, scrolling down) before behind
+    rest = [j for j in jobs[first_tile + n_vis:] if j.msg[0] == "tile"]
+    cy = view[1] + view[3] / 2
+    below = [n for n, j in enumerate(rest) if lay.tile_rect(j.key[1], j.key[3], j.key[4], 1.0)[1] > cy]
+    above = [n for n, j in enumerate(rest) if lay.tile_rect(j.key[1], j.key[3], j.key[4], 1.0)[1] < view[1]]
+    assert below and above and max(below) < min(above)
+    assert any(j.msg[0] == "low" and j.key[1] > 3 for j in jobs)  # pages ahead get their placeholder
+    # the view jumps: nothing of the old place is asked for any more
+    r.update(lay, (0.0, lay.page_y[15], 1000.0, 900.0), 1.0, "normal", +1)
+    assert not {j.key for j in fake.jobs} & vis
+    assert all(j.key[1] >= 13 for j in fake.jobs)
+    # the same place in night mode: everything again, in night
+    r.update(lay, view, 1.0, "night", 0)
+    assert {j.key[5] for j in fake.jobs} == {"night"}
+
+
+def test_low_resolution_page_fits_a_slot():
+    for w, h in ((612, 792), (842, 595), (100, 4000), (5000, 50)):
+        s = rw.low_scale(w, h)
+        assert w * s * h * s * 4 <= rw.SLOT_BYTES
