@@ -7,6 +7,50 @@ the corner order of ``pymupdf.Quad`` (ul, ur, ll, lr).
 
 from __future__ import annotations
 
+from array import array
+
+
+class PageChars:
+    """A page's characters, compact: one string and two flat arrays (a few objects instead of
+    one tuple per character: cheap to send between processes, nothing for the garbage
+    collector to walk). Indexing gives the tuple (x0, y0, x1, y1, c, line_no, block_no)."""
+
+    __slots__ = ("text", "boxes", "lines")
+
+    def __init__(self, text: str = "", boxes: array | None = None, lines: array | None = None):
+        self.text = text
+        self.boxes = boxes if boxes is not None else array("f")   # x0, y0, x1, y1 per character
+        self.lines = lines if lines is not None else array("i")   # line_no, block_no per character
+
+    @classmethod
+    def from_tuples(cls, chars) -> PageChars:
+        text, boxes, lines = [], array("f"), array("i")
+        for x0, y0, x1, y1, c, line, block in chars:
+            text.append(c[:1] or " ")
+            boxes.extend((x0, y0, x1, y1))
+            lines.extend((line, block))
+        return cls("".join(text), boxes, lines)
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    def __getitem__(self, n: int) -> tuple:
+        if n < 0:
+            n += len(self.text)
+        b, ln = self.boxes, self.lines
+        i, j = 4 * n, 2 * n
+        return (b[i], b[i + 1], b[i + 2], b[i + 3], self.text[n], ln[j], ln[j + 1])
+
+    def __iter__(self):
+        for n in range(len(self.text)):
+            yield self[n]
+
+    def __reduce__(self):
+        return (PageChars, (self.text, self.boxes, self.lines))
+
 
 def quad8(q) -> tuple:
     """Normalise a quad-like (8 floats, 4 points, pymupdf.Quad/Rect, or a 4-float rect) to 8 floats."""

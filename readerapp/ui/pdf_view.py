@@ -64,6 +64,8 @@ ZOOM_STEPS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.8, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 
               5.0, 6.0, 8.0)
 LINK_PREVIEW_DELAY_MS = 450
 FLASH_MS = 1600
+TEXT_PREFETCH_IDLE_MS = 150  # the view rests this long: the text of its pages is fetched
+TEXT_PAGES_KEPT = 24          # pages whose text (for selection) is kept
 _quad8, _quad_bbox = quad8, quad_bbox  # old private names, kept for callers
 
 
@@ -129,6 +131,8 @@ class PdfView(PdfEventsMixin, QAbstractScrollArea):
         self._flash_timer.timeout.connect(self._flash_tick)
         self._sched = QTimer(self, singleShot=True, interval=0)
         self._sched.timeout.connect(self._update_requests)
+        self._text_timer = QTimer(self, singleShot=True, interval=TEXT_PREFETCH_IDLE_MS)
+        self._text_timer.timeout.connect(self._prefetch_text)
         self._last_v = 0
         self._dir = 0
         self._hover_link: dict | None = None
@@ -427,11 +431,17 @@ class PdfView(PdfEventsMixin, QAbstractScrollArea):
         self._prefetch_page_data()
 
     def _prefetch_page_data(self) -> None:
-        """Links and text of the visible pages (hover, click and selection need them)."""
+        """Links of the visible pages now (hover and click need them); their text once the view
+        rests a moment (selection needs it; not for every page flying past)."""
         v = self._view_tuple()
         for i in self._layout.pages_in(v[1], v[1] + v[3]):
             if i not in self._links:
                 self._request(("links", i), (1, 2, i), lambda links, i=i, t=self._r.token: self._on_links(t, i, links))
+        self._text_timer.start()
+
+    def _prefetch_text(self) -> None:
+        v = self._view_tuple()
+        for i in self._layout.pages_in(v[1], v[1] + v[3]):
             if i not in self._text:
                 self._request(("text", i), (3, 0, i), lambda chars, i=i, t=self._r.token: self._on_text(t, i, chars))
 
@@ -476,6 +486,22 @@ class PdfView(PdfEventsMixin, QAbstractScrollArea):
         return all(self._r.page_ready(self._layout, i, self._dpr(), self._mode, v)
                    for i in self._layout.pages_in(v[1], v[1] + v[3]))
 
+    def blank_visible_pages(self) -> list[int]:
+        """Visible pages with nothing of theirs to paint yet: no sharp tile, no low-resolution
+        image, no tile of another zoom (what the user would see as an empty page)."""
+        if not self._sizes:
+            return []
+        v = self._view_tuple()
+        skey = scale_key(self._layout.device_scale(self._dpr()))
+        out = []
+        for i in self._layout.pages_in(v[1], v[1] + v[3]):
+            if i in self._failed:
+                continue
+            low, others = self._r.fallback_images(i, self._mode, skey)
+            if low is None and not others and not any(k in self._r.cache for k in self._tile_keys(i, None)):
+                out.append(i)
+        return out
+
     def page_error(self, page: int) -> str | None:
         return self._r.failed.get(page)
 
@@ -502,7 +528,8 @@ class PdfView(PdfEventsMixin, QAbstractScrollArea):
         the GUI's GIL), the worker pids and how many were replaced after dying."""
         pool = self._r.pool
         return {"longest_call_ms": pool.longest_job_ms, "longest_call_cpu_ms": pool.longest_job_ms,
-                "workers": pool.worker_pids(), "restarts": pool.restarts,
+                "workers": pool.worker_pids(), "restarts": pool.restarts, "images": pool.images,
+                "images_cpu_ms": pool.images_cpu_ms,
                 "longest_gui_read_ms": pool.longest_read_ms}
 
     # ------------------------------------------------------------------ colour modes
@@ -658,11 +685,16 @@ class PdfView(PdfEventsMixin, QAbstractScrollArea):
     def is_text_loaded(self, page: int) -> bool:
         return page in self._text
 
-    def _on_text(self, token: int, page: int, chars: list) -> None:
+    def _on_text(self, token: int, page: int, chars) -> None:
         if token != self._r.token:
             return
         self._text[page] = chars
         self._lines[page] = build_lines(chars)
+        if len(self._text) > TEXT_PAGES_KEPT:  # the oldest, unless it holds the selection
+            for old in list(self._text)[: len(self._text) - TEXT_PAGES_KEPT]:
+                if self._sel is None or self._sel[0] != old:
+                    self._text.pop(old, None)
+                    self._lines.pop(old, None)
         if self._press is not None and self._press.get("drag") and self._press["page"] == page:
             self._update_selection()
         elif self._pending_emit:

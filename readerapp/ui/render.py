@@ -9,11 +9,14 @@ blank while its tiles come.
 Whenever the view moves, ViewRenderer.update() replaces the view's queued jobs with what
 is needed now, most important first:
   0. the low-resolution image of each visible page that has none;
-  1. visible tiles, nearest the centre of the view first;
+  1. the low-resolution images of the next two pages in the scroll direction, then the
+     visible tiles, nearest the centre of the view first;
   2. low-resolution images, then tiles, ahead in the scroll direction (1.5 views);
   3. the text of visible pages (for selection: ready before the first drag);
   4. tiles around the view (behind, beside).
-Everything else is dropped before it is sent (stale: zoom changed, scrolled away).
+Everything else is dropped before it is sent (stale: zoom changed, scrolled away). Jobs of a
+page go to the worker that already holds its display list where possible (the pool's
+affinity), so a page is interpreted once, and two workers work on two pages.
 
 Cache keys: (doc token, page, scale key, tx, ty, colour mode); the low-resolution image
 of a page has scale key LOW and tile (0, 0).
@@ -175,11 +178,12 @@ class ViewRenderer:
         vx, vy, vw, vh = view
         cy = vy + vh / 2
         ahead = vh * AHEAD_VIEWS
-        if direction >= 0:
-            ext = (vx - vw * 0.25, vy - vh * (0.5 if direction else 1.0), vw * 1.5,
-                   vh * (1.5 if direction else 3.0) + (ahead if direction else 0.0))
-        else:
-            ext = (vx - vw * 0.25, vy - ahead, vw * 1.5, ahead + vh * 1.5)
+        if direction > 0:    # scrolling down: the view's columns, from its top to 1.5 views below
+            ext = (vx, vy, vw, vh + ahead)
+        elif direction < 0:  # up
+            ext = (vx, vy - ahead, vw, vh + ahead)
+        else:                # at rest: a view above and below, a quarter view each side
+            ext = (vx - vw * 0.25, vy - vh, vw * 1.5, vh * 3.0)
         jobs: list[Job] = []
         visible: list[tuple] = []
         pinned: list[tuple] = []
@@ -207,20 +211,22 @@ class ViewRenderer:
         wanted.update(visible)
         for k in visible:
             if k not in cache:
-                jobs.append(self._tile_job(k, (1, 0, tile_dist(k))))
+                jobs.append(self._tile_job(k, (1, 1, tile_dist(k))))
         # ahead of the view (the scroll direction), then around it
         ahead_pages = []
         if direction:
             last = vis_pages[-1] if direction > 0 and vis_pages else (vis_pages[0] if vis_pages else 0)
             ahead_pages = [last + direction * n for n in range(1, LOW_AHEAD_PAGES + 1)]
         ext_pages = [i for i in layout.pages_in(ext[1], ext[1] + ext[3]) if i not in self.failed]
-        for i in ext_pages + ahead_pages:
+        for i in ahead_pages[:2] + ext_pages + ahead_pages[2:]:
             if 0 <= i < len(layout.sizes) and i not in vis_pages and i not in self.failed:
                 lk = self.low_key(i, mode)
                 if lk not in wanted:
                     wanted.add(lk)
                     if lk not in cache:
-                        jobs.append(self._low_job(layout, i, mode, (2, 0, dist_page(i))))
+                        # the next page or two: right after the visible pages' (soon on screen)
+                        soon = i in ahead_pages[:2]
+                        jobs.append(self._low_job(layout, i, mode, (1 if soon else 2, 0, dist_page(i))))
         vis_set = set(visible)
         for i in ext_pages:
             for k in self.tile_keys(layout, i, dpr, mode, ext):
@@ -242,14 +248,14 @@ class ViewRenderer:
         _tok, page, skey, tx, ty, mode = key
         return Job(key, prio, ("tile", self.spec, page, skey, tx, ty, mode),
                    lambda img, key=key: self._got(key, img), lambda msg, page=page: self._failed(page, msg),
-                   owner=self.owner, image=True)
+                   owner=self.owner, image=True, affinity=(self.token, page))
 
     def _low_job(self, layout: PageLayout, page: int, mode: str, prio: tuple) -> Job:
         key = self.low_key(page, mode)
         w, h = layout.sizes[page]
         return Job(key, prio, ("low", self.spec, page, low_scale(w, h), mode),
                    lambda img, key=key: self._got(key, img), lambda msg, page=page: self._failed(page, msg),
-                   owner=self.owner, image=True)
+                   owner=self.owner, image=True, affinity=(self.token, page))
 
     def _low_in_process(self, layout: PageLayout, pages: list[int], mode: str) -> None:
         """Before the workers are up (the first document after start): the low-resolution

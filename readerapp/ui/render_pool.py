@@ -42,7 +42,8 @@ from PySide6.QtGui import QImage
 from . import render_worker as rw
 
 _CTX = mp.get_context("spawn")
-DEPTH = 2           # requests in flight per worker (one is rendered while the next waits in the pipe)
+DEPTH = 4           # requests in flight per worker: it never waits for the GUI thread to send the next
+                    # (stale ones are cancelled before the worker reaches them)
 HUNG_S = 30.0       # a request running longer than this kills its worker
 READ_BUDGET_S = 0.008  # answers taken per wake-up of the GUI thread, then back to the event loop
 _tokens = itertools.count(1)
@@ -61,11 +62,13 @@ class Job:
     """One request. `msg` is the request without its id (and slot): (kind, args...)."""
 
     __slots__ = ("key", "prio", "msg", "on_result", "on_error", "owner", "image", "crashes", "req", "sent",
-                 "seq", "group")
+                 "seq", "group", "affinity", "cancel_sent")
 
     def __init__(self, key, prio: tuple, msg: tuple, on_result: Callable | None, on_error: Callable | None = None,
-                 *, owner=None, image: bool = False):
+                 *, owner=None, image: bool = False, affinity=None):
         self.key, self.prio, self.msg = key, prio, msg
+        self.affinity = affinity  # e.g. (doc token, page): jobs with the same one go to the same worker
+        self.cancel_sent = False
         self.on_result, self.on_error, self.owner, self.image = on_result, on_error, owner, image
         self.crashes = 0
         self.req = 0
@@ -153,6 +156,7 @@ class RenderPool(QObject):
         self._shms: list[shared_memory.SharedMemory | None] = [None] * self.size
         self._groups: dict[tuple, list[Job]] = {}   # (owner, group) -> jobs, most important first
         self._inflight_keys: dict = {}               # key -> job, for jobs sent and not answered
+        self._affinity: dict = {}                    # job affinity -> index of the worker holding it
         self._req = itertools.count(1)
         self._seq = itertools.count()
         self._closed = False
@@ -161,6 +165,8 @@ class RenderPool(QObject):
         self.crash_times: list[float] = []
         self.longest_job_ms = 0.0   # longest request in a worker (wall clock there)
         self.longest_read_ms = 0.0  # longest stretch the GUI thread spent taking answers
+        self.images = 0             # images rendered, and the workers' CPU time for them
+        self.images_cpu_ms = 0.0
         self._poll = QTimer(self, interval=3)   # platforms where the pipes cannot be watched
         self._poll.timeout.connect(self._poll_all)
         self._watch = QTimer(self, interval=1000)  # hung requests
@@ -203,14 +209,19 @@ class RenderPool(QObject):
         p.dispose()
         self.crash_times = [t for t in self.crash_times if time.monotonic() - t < 10] + [time.monotonic()]
         failed: list[Job] = []
-        for job, _slot in p.inflight.values():
+        running = min(p.inflight) if p.inflight else None  # a worker takes its requests in order
+        for req, (job, _slot) in sorted(p.inflight.items()):
             self._inflight_keys.pop(job.key, None)
-            job.crashes += 1
+            if job.cancel_sent:
+                continue
+            if req == running:
+                job.crashes += 1  # the suspect; the others had not started
             if job.crashes >= 2:
                 failed.append(job)
             elif job.owner is not None or job.on_result is not None:
                 self._queue_job(job)  # sent again to the replacement (or the other workers)
         p.inflight.clear()
+        self._affinity = {a: i for a, i in self._affinity.items() if i != p.idx}
         if self._procs[p.idx] is p:
             self._procs[p.idx] = None
         # Replace it; if workers keep dying, take a breath first.
@@ -233,12 +244,11 @@ class RenderPool(QObject):
     def _check_hung(self) -> None:
         now = time.monotonic()
         for p in list(self._procs):
-            if p is None or p.dead:
+            if p is None or p.dead or not p.inflight:
                 continue
-            if any(now - job.sent > HUNG_S for job, _ in p.inflight.values()):
-                for job, _ in p.inflight.values():
-                    if now - job.sent > HUNG_S:
-                        job.crashes = 1  # the replacement will not try it again
+            job = p.inflight[min(p.inflight)][0]  # the one the worker is on
+            if now - job.sent > HUNG_S:
+                job.crashes = max(job.crashes, 1)  # with the kill below: not tried again
                 self._on_dead(p)
 
     # ------------------------------------------------------------------ jobs
@@ -262,6 +272,7 @@ class RenderPool(QObject):
         already on its way to a worker are not sent again."""
         self.start()
         gk = (owner, group)
+        self._cancel_sent(gk, {job.key for job in jobs})
         lst = []
         for job in jobs:
             if job.key in self._inflight_keys:
@@ -272,6 +283,21 @@ class RenderPool(QObject):
         lst.sort(key=Job.sort_key)
         self._groups[gk] = lst
         self._dispatch()
+
+    def _cancel_sent(self, gk: tuple, keep: set) -> None:
+        """Sent jobs of group `gk` no longer wanted: the worker skips them if not started yet."""
+        for p in self._procs:
+            if p is None or p.dead:
+                continue
+            stale = [req for req, (job, _) in p.inflight.items()
+                     if job.group == gk and job.key not in keep and not job.cancel_sent]
+            if stale:
+                for req in stale:
+                    p.inflight[req][0].cancel_sent = True
+                try:
+                    p.conn.send(("cancel", stale))
+                except (OSError, ValueError):
+                    pass
 
     def pending(self, owner) -> int:
         """Jobs of `owner` queued or on their way to a worker."""
@@ -310,14 +336,33 @@ class RenderPool(QObject):
                 except (OSError, ValueError):
                     pass
 
-    def _next_job(self) -> Job | None:
-        best = None
+    def _next_job(self, p: _Proc) -> Job | None:
+        """The most important job for worker `p` among those for pages it already holds (a page's
+        display list is built once, by one worker) or that no worker holds yet; failing that,
+        the most important of all (a free worker does not idle)."""
+        best = best_any = None
         for gk, lst in self._groups.items():
-            if lst and (best is None or lst[0].sort_key() < best[1].sort_key()):
-                best = (gk, lst[0])
-        if best is None:
+            if not lst:
+                continue
+            if best_any is None or lst[0].sort_key() < best_any[2].sort_key():
+                best_any = (gk, 0, lst[0])
+            for n, job in enumerate(lst):
+                if best is not None and job.sort_key() >= best[2].sort_key():
+                    break
+                holder = self._affinity.get(job.affinity) if job.affinity is not None else None
+                if holder is None or holder == p.idx:
+                    best = (gk, n, job)
+                    break
+        pick = best or best_any
+        if pick is None:
             return None
-        return self._groups[best[0]].pop(0)
+        job = self._groups[pick[0]].pop(pick[1])
+        if job.affinity is not None:
+            self._affinity.pop(job.affinity, None)
+            self._affinity[job.affinity] = p.idx
+            while len(self._affinity) > 256:
+                self._affinity.pop(next(iter(self._affinity)))
+        return job
 
     def _dispatch(self) -> None:
         if self._closed:
@@ -326,11 +371,11 @@ class RenderPool(QObject):
             free = [p for p in self._procs if p is not None and not p.dead and len(p.inflight) < DEPTH]
             if not free:
                 return
-            job = self._next_job()
-            if job is None:
-                return
             # the least loaded worker (ties: the first)
             p = min(free, key=lambda q: len(q.inflight))
+            job = self._next_job(p)
+            if job is None:
+                return
             req = next(self._req)
             job.req = req
             job.sent = time.monotonic()
@@ -393,8 +438,10 @@ class RenderPool(QObject):
         if job.image and slot >= 0:
             p.free_slots.append(slot)
         if kind == "img":
-            _, _, slot, w, h, ms = msg
+            _, _, slot, w, h, ms, cpu_ms = msg
             self.longest_job_ms = max(self.longest_job_ms, ms)
+            self.images_cpu_ms += cpu_ms
+            self.images += 1
             img = self._image(p, slot, w, h) if w and h else QImage()
             if job.on_result is not None:
                 job.on_result(img)
@@ -404,6 +451,7 @@ class RenderPool(QObject):
         elif kind == "err":
             if job.on_error is not None:
                 job.on_error(msg[2])
+        # "cancelled": nothing to deliver
 
     @staticmethod
     def _image(p: _Proc, slot: int, w: int, h: int) -> QImage:

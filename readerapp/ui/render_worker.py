@@ -5,13 +5,15 @@ Qt threads running; see render_pool.py). A worker holds its documents open (a fe
 least recently used closed first) with the display lists of recent pages, and
 answers one request at a time from its pipe:
 
-  ("tile", req, spec, page, skey, tx, ty, mode, slot) -> ("img", req, slot, w, h, ms)
-  ("low", req, spec, page, scale, mode, slot)         -> ("img", req, slot, w, h, ms)
-  ("crop", req, spec, page, clip, scale, mode, slot)  -> ("img", req, slot, w, h, ms)
+  ("tile", req, spec, page, skey, tx, ty, mode, slot) -> ("img", req, slot, w, h, ms, cpu_ms)
+  ("low", req, spec, page, scale, mode, slot)         -> ("img", req, slot, w, h, ms, cpu_ms)
+  ("crop", req, spec, page, clip, scale, mode, slot)  -> ("img", req, slot, w, h, ms, cpu_ms)
   ("text", req, spec, page)                           -> ("data", req, chars)
   ("links", req, spec, page)                          -> ("data", req, links)
   ("find", req, spec, text, pages)                    -> ("data", req, [(page, quads), ...])
   ("forget", token)                                   -> no answer
+  ("cancel", [req, ...])                              -> each of those still queued answers
+                                                         ("cancelled", req) instead
   None                                                -> the worker exits
 
 Failures answer ("err", req, one_line). Pixels are written into slot ``slot`` of the
@@ -27,11 +29,12 @@ import math
 import os
 import signal
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 
 import pymupdf
 
 from .color_modes import mode_tint
+from .pdf_selection import PageChars
 
 TILE = 512                    # tile edge in device pixels
 SLOT_BYTES = TILE * TILE * 4  # one tile, one low-resolution page, one link preview crop
@@ -161,8 +164,8 @@ def render_tile(dl: pymupdf.DisplayList, s: float, tx: int, ty: int, mode: str =
     return render_region(dl, s, *box, mode=mode)
 
 
-def page_chars(doc: pymupdf.Document, page: int) -> list[tuple]:
-    """Characters of one page in reading order: (x0, y0, x1, y1, c, line_no, block_no)."""
+def page_chars(doc: pymupdf.Document, page: int) -> PageChars:
+    """Characters of one page in reading order: (x0, y0, x1, y1, c, line_no, block_no) each."""
     chars: list[tuple] = []
     # No TEXT_PRESERVE_LIGATURES: "ﬁ" is split into "f" + "i", which is what a copy wants.
     raw = doc[page].get_text("rawdict", flags=pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP)
@@ -179,7 +182,7 @@ def page_chars(doc: pymupdf.Document, page: int) -> list[tuple]:
                     got = True
             if got:
                 line_no += 1
-    return chars
+    return PageChars.from_tuples(chars)
 
 
 def page_links(doc: pymupdf.Document, page: int) -> list[dict]:
@@ -229,20 +232,23 @@ class Worker:
     def __init__(self, buf):
         self.buf = buf
         self.docs = Documents()
+        self._c0 = 0.0
 
     def _put(self, req: int, slot: int, pix: pymupdf.Pixmap | None, t0: float) -> tuple:
+        cpu = (time.process_time() - self._c0) * 1000
         if pix is None:
-            return ("img", req, slot, 0, 0, 0.0)
+            return ("img", req, slot, 0, 0, 0.0, cpu)
         n = pix.stride * pix.height
         if n > SLOT_BYTES:
             raise ValueError("image larger than a slot")
         off = slot * SLOT_BYTES
         self.buf[off: off + n] = pix.samples_mv
-        return ("img", req, slot, pix.width, pix.height, (time.perf_counter() - t0) * 1000)
+        return ("img", req, slot, pix.width, pix.height, (time.perf_counter() - t0) * 1000, cpu)
 
     def handle(self, msg: tuple) -> tuple | None:
         kind, req = msg[0], msg[1]
         t0 = time.perf_counter()
+        self._c0 = time.process_time()
         try:
             if kind == "tile":
                 _, _, spec, page, skey, tx, ty, mode, slot = msg
@@ -316,14 +322,27 @@ def worker_main(conn, shm_name: str) -> None:
     worker = Worker(shm.buf)
     try:
         conn.send(("ready", os.getpid()))
+        queue: deque = deque()
+        cancelled: set = set()
         while True:
             try:
-                msg = conn.recv()
+                # Take everything the GUI has sent so far: cancellations apply to what is queued.
+                while not queue or conn.poll():
+                    msg = conn.recv()
+                    if msg is None:
+                        return
+                    if msg[0] == "cancel":
+                        cancelled.update(msg[1])
+                    else:
+                        queue.append(msg)
             except (EOFError, OSError):
                 break
-            if msg is None:
-                break
-            reply = worker.handle(msg)
+            msg = queue.popleft()
+            if len(msg) > 1 and msg[1] in cancelled:
+                cancelled.discard(msg[1])
+                reply = ("cancelled", msg[1])
+            else:
+                reply = worker.handle(msg)
             if reply is not None:
                 try:
                     conn.send(reply)

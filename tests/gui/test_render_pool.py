@@ -140,12 +140,19 @@ def test_requests_come_low_resolution_first_then_visible_then_ahead_and_stale_on
     vis = set(r.tile_keys(lay, 3, 1.0, "normal", view))
     n_vis = len(vis)
     assert {j.key for j in jobs[first_tile: first_tile + n_vis]} == vis
-    # 2: then ahead (below, scrolling down) before behind
-    rest = [j for j in jobs[first_tile + n_vis:] if j.msg[0] == "tile"]
-    cy = view[1] + view[3] / 2
-    below = [n for n, j in enumerate(rest) if lay.tile_rect(j.key[1], j.key[3], j.key[4], 1.0)[1] > cy]
-    above = [n for n, j in enumerate(rest) if lay.tile_rect(j.key[1], j.key[3], j.key[4], 1.0)[1] < view[1]]
-    assert below and above and max(below) < min(above)
+    # 2: then ahead (below, scrolling down); nothing behind or beside while scrolling
+    def split(jobs):
+        rest = [j for j in jobs if j.msg[0] == "tile" and j.key not in vis]
+        below = [j for j in rest if lay.tile_rect(j.key[1], j.key[3], j.key[4], 1.0)[1] > view[1] + view[3] - 1]
+        above = [j for j in rest if lay.tile_rect(j.key[1], j.key[3], j.key[4], 1.0)[1] < view[1]]
+        return rest, below, above
+
+    rest, below, above = split(jobs)
+    assert below and not above and len(below) == len(rest)
+    assert sum(lay.tile_rect(j.key[1], j.key[3], j.key[4], 1.0)[3] for j in below) >= 1.5 * view[3]
+    r.update(lay, view, 1.0, "normal", 0)  # at rest: around the view, both ways
+    rest, below, above = split(fake.jobs)
+    assert below and above
     assert any(j.msg[0] == "low" and j.key[1] > 3 for j in jobs)  # pages ahead get their placeholder
     # the view jumps: nothing of the old place is asked for any more
     r.update(lay, (0.0, lay.page_y[15], 1000.0, 900.0), 1.0, "normal", +1)
