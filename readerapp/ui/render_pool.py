@@ -46,6 +46,7 @@ DEPTH = 4           # requests in flight per worker: it never waits for the GUI 
                     # (stale ones are cancelled before the worker reaches them)
 HUNG_S = 30.0       # a request running longer than this kills its worker
 READ_BUDGET_S = 0.008  # answers taken per wake-up of the GUI thread, then back to the event loop
+VISIBLE_CLASS = 1   # jobs whose priority starts with 0 or 1 are for what is on screen now
 _tokens = itertools.count(1)
 
 
@@ -350,7 +351,9 @@ class RenderPool(QObject):
                 if best is not None and job.sort_key() >= best[2].sort_key():
                     break
                 holder = self._affinity.get(job.affinity) if job.affinity is not None else None
-                if holder is None or holder == p.idx:
+                if holder is None or holder == p.idx or (job.prio[0] <= VISIBLE_CLASS
+                                                         and self._busy(holder) >= 2):
+                    # (what is on screen goes to a free worker rather than wait behind a busy one)
                     best = (gk, n, job)
                     break
         pick = best or best_any
@@ -363,6 +366,10 @@ class RenderPool(QObject):
             while len(self._affinity) > 256:
                 self._affinity.pop(next(iter(self._affinity)))
         return job
+
+    def _busy(self, idx: int) -> int:
+        p = self._procs[idx] if 0 <= idx < len(self._procs) else None
+        return len(p.inflight) if p is not None and not p.dead else 0
 
     def _dispatch(self) -> None:
         if self._closed:
