@@ -40,7 +40,11 @@ TILE = 512                    # tile edge in device pixels
 SLOT_BYTES = TILE * TILE * 4  # one tile, one low-resolution page, one link preview crop
 MAX_OPEN_DOCS = 6
 MAX_DISPLAY_LISTS = 8         # per document
-WORKER_NICE = int(os.environ.get("READERAPP_RENDER_NICE", "5"))  # lower CPU priority than the GUI
+# CPU priority of the workers (os.nice increment). 0 by default: the GUI thread sleeps most of
+# the time, so the scheduler lets it run as soon as it wakes anyway (its CPU stalls stay under
+# 10 ms while the workers render, see bench_gui.py), and on a machine shared with other work a
+# lower priority starved the workers (more blank and blurred steps while scrolling).
+WORKER_NICE = int(os.environ.get("READERAPP_RENDER_NICE", "0") or 0)
 
 _mu = pymupdf.mupdf
 
@@ -313,8 +317,8 @@ def _attach(name: str):
 def worker_main(conn, shm_name: str) -> None:
     """Entry point of a worker process."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the GUI process handles Ctrl+C
-    if hasattr(os, "nice"):
-        try:  # the GUI thread first: on a machine with few cores it must not wait for a render
+    if WORKER_NICE and hasattr(os, "nice"):
+        try:
             os.nice(WORKER_NICE)
         except OSError:
             pass
