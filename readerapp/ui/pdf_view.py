@@ -49,7 +49,7 @@ from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QPainter
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
 from . import color_modes
-from .link_preview import LinkPreview, preview_clip
+from .link_preview import LinkPreview, LinkPreviewMixin
 from .page_geometry import GAP, PT_TO_PX, TILE, PageLayout, scale_key
 from .pdf_events import PdfEventsMixin
 from .pdf_find import FindResults
@@ -84,7 +84,7 @@ def _get(item, name, default=None):
     return getattr(item, name, default)
 
 
-class PdfView(PdfEventsMixin, PdfFindMixin, QAbstractScrollArea):
+class PdfView(PdfEventsMixin, PdfFindMixin, LinkPreviewMixin, QAbstractScrollArea):
     pageChanged = Signal(int)
     zoomChanged = Signal(float)
     selectionChanged = Signal(int, list, str)   # page, quads (8-float tuples, PDF coords), text
@@ -181,7 +181,7 @@ class PdfView(PdfEventsMixin, PdfFindMixin, QAbstractScrollArea):
                 pass  # damaged page object: keep the previous size, the tile will show the error
             sizes.append(last)
         try:
-            toc = doc.get_toc(simple=True)
+            toc = doc.get_toc(simple=False)
         except Exception:
             toc = []
         self.close_document()
@@ -243,6 +243,28 @@ class PdfView(PdfEventsMixin, PdfFindMixin, QAbstractScrollArea):
     def outline(self) -> list[tuple[int, str, int]]:
         """(level, title, page) with 0-based pages; entries without a target have page -1."""
         return [(int(lvl), str(title), int(pno) - 1) for lvl, title, pno, *_ in self._toc]
+
+    def outline_targets(self) -> list[tuple[int, str, int, float | None]]:
+        """(level, title, page, y) like outline(), with y the heading's position on its page (PDF
+        points from the top, for go_to(page, y)); None where the entry names no point."""
+        out = []
+        for lvl, title, pno, *rest in self._toc:
+            dest = rest[0] if rest and isinstance(rest[0], dict) else {}
+            y = None
+            try:
+                if dest.get("nameddest") and self._doc is not None:  # resolve_link gives top-left coordinates
+                    rp, _x, ry = self._doc.resolve_link("#nameddest=" + dest["nameddest"])
+                    y = float(ry) if rp == pno - 1 else None
+                if y is None and dest.get("to") is not None and 0 <= pno - 1 < len(self._sizes):
+                    y = float(dest["to"].y)
+                    if dest.get("kind") == pymupdf.LINK_NAMED:  # raw PDF space (y up)
+                        y = self._sizes[pno - 1][1] - y
+            except Exception:
+                y = None
+            if y is not None and not (0 <= y <= (self._sizes[pno - 1][1] if 0 <= pno - 1 < len(self._sizes) else 0)):
+                y = None
+            out.append((int(lvl), str(title), int(pno) - 1, y))
+        return out
 
     # ------------------------------------------------------------------ layout
     def _ppp(self) -> float:
@@ -628,41 +650,6 @@ class PdfView(PdfEventsMixin, PdfFindMixin, QAbstractScrollArea):
         page, x, y = ln["target"]
         self.go_to(page, max(0.0, y - 4))
         self.linkFollowed.emit(page)
-
-    def links(self, page: int) -> list[dict] | None:
-        """Links of `page` once loaded: dicts with "rect" and either "uri" or "target" (page, x, y)."""
-        return self._links.get(page)
-
-    def _on_links(self, token: int, page: int, links: list) -> None:
-        if token == self._r.token:
-            self._links[page] = links
-
-    def _request_preview(self) -> None:
-        ln = self._hover_link
-        if ln is None or "target" not in ln or self._r.spec is None:
-            return
-        page, tx, ty = ln["target"]
-        if not 0 <= page < len(self._sizes):
-            return
-        self._preview_req += 1
-        req = self._preview_req
-        self._r.submit((0, -1, 0), ("crop", page, preview_clip(self._sizes[page], tx, ty), 1.4 * self._dpr(),
-                                    self._mode), lambda img, req=req: self._on_crop(req, img), image=True)
-
-    def show_link_preview(self, link: dict, global_pos: QPoint | None = None) -> None:
-        """Show the preview of an internal link now (what hovering does after a delay)."""
-        self._hover_link = link
-        self._preview_pos = global_pos or self.viewport().mapToGlobal(QPoint(20, 20))
-        self._request_preview()
-
-    def _on_crop(self, req_id: int, img) -> None:
-        if req_id != self._preview_req or img.isNull() or self._hover_link is None:
-            return
-        img.setDevicePixelRatio(self._dpr())
-        self._preview.show_image(img, self._preview_pos)
-
-    def link_preview(self) -> LinkPreview:
-        return self._preview
 
     # ------------------------------------------------------------------ text selection
     def set_tool(self, tool: str) -> None:

@@ -83,6 +83,14 @@ def test_open_first_page_and_outline(qtbot, view):
     out = view.outline()
     assert out[0] == (1, "Introduction", 0)
     assert all(isinstance(t, str) and 0 <= p < 30 for _, t, p in out)
+    # the outline's points: "2. Motivation" is a heading about 139 pt from the top of page 4
+    targets = view.outline_targets()
+    assert [t[:3] for t in targets] == out
+    mot = next(t for t in targets if t[1] == "Motivation")
+    assert mot[2] == 3 and mot[3] == pytest.approx(139, abs=12)
+    view.go_to(mot[2], mot[3])
+    assert view._to_view(3, 90, 139).y() == pytest.approx(30 + (139 - mot[3]) * view._ppp(), abs=3)
+    view.go_to(0)
     # the tiles really contain ink: some non-white pixels inside the page
     img = view.grab().toImage()
     dark = sum(1 for y in range(100, 600, 7) for x in range(100, 800, 7)
