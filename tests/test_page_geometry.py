@@ -132,3 +132,30 @@ def test_selection_text_and_quads():
     assert quads[0] == quad8((0, 0, 15, 10))
     assert caret(lines, chars, 6, 5) == 1 and caret(lines, chars, 100, 15) == 6
     assert word_at(chars, 11, 15) == (5, 6) and word_at(chars, 6, 15) is None
+
+
+def test_facing_layout_puts_pages_in_pairs():
+    sizes = [(612.0, 792.0)] * 5
+    lay = PageLayout(sizes, zoom=1.0, facing=True)
+    lay.layout(2000)
+    assert lay.rows() == [[0, 1], [2, 3], [4]]
+    r0, r1, r2 = lay.page_rect(0), lay.page_rect(1), lay.page_rect(2)
+    assert r0[1] == r1[1] and r1[0] == r0[0] + r0[2] + GAP  # side by side, a gap between
+    assert r2[1] == r0[1] + r0[3] + GAP                     # the next row below
+    assert r0[0] + r0[2] + GAP + r1[2] / 2 == pytest.approx(lay.content_w / 2 + r1[2] / 2 + GAP / 2, abs=1)
+    r4 = lay.page_rect(4)
+    assert r4[0] == pytest.approx((lay.content_w - r4[2]) / 2, abs=1)  # a last odd page is centred
+    # every page is found where it is drawn, and pages_in reports both pages of a row
+    for i in range(5):
+        x, y, w, h = lay.page_rect(i)
+        assert lay.page_at(x + w / 2, y + h / 2) == i
+        assert i in lay.pages_in(y + h / 2, y + h / 2)
+    assert list(lay.pages_in(r1[1] + 5, r1[1] + 6)) == [0, 1]
+    assert lay.position(r2[1] + 10)[0] == 2
+    assert lay.page_at(r1[0] + r1[2] + 50, r1[1] + 10, nearest=True) == 1
+    # fit width makes the pair as wide as the view
+    z = lay.fit_zoom("fit_width", 1000, 800, 0)
+    lay.zoom = z
+    lay.layout(1000)
+    assert lay.page_rect(0)[2] + GAP + lay.page_rect(1)[2] == pytest.approx(1000 - 2 * MARGIN, abs=2)
+    assert lay.most_visible((0, r1[1], 1000, 100)) in (0, 1)

@@ -42,10 +42,13 @@ def intersect(a: tuple, b: tuple) -> tuple | None:
 class PageLayout:
     """Where each page lies at a zoom, for a viewport width."""
 
-    def __init__(self, sizes: list[tuple[float, float]] | None = None, zoom: float = 1.0):
+    def __init__(self, sizes: list[tuple[float, float]] | None = None, zoom: float = 1.0, facing: bool = False):
         self.sizes: list[tuple[float, float]] = list(sizes or [])
         self.zoom = float(zoom)
+        self.facing = bool(facing)  # two pages side by side: (1, 2), (3, 4), ...
         self.page_y: list[float] = []
+        self.page_x: list[float] = []
+        self.row_h: list[float] = []  # height of the row each page is in
         self.content_w = 0.0
         self.content_h = 0.0
         self.layout(0)
@@ -58,29 +61,46 @@ class PageLayout:
     def __len__(self) -> int:
         return len(self.sizes)
 
+    def rows(self) -> list[list[int]]:
+        """Pages per row: one each, or pairs when facing."""
+        n = len(self.sizes)
+        step = 2 if self.facing else 1
+        return [list(range(i, min(i + step, n))) for i in range(0, n, step)]
+
+    def _px(self, i: int) -> tuple[int, int]:
+        w, h = self.sizes[i]
+        return round(w * self.ppp), round(h * self.ppp)
+
     def layout(self, viewport_w: float) -> None:
-        ppp = self.ppp
+        n = len(self.sizes)
+        self.page_y, self.page_x, self.row_h = [0.0] * n, [0.0] * n, [0.0] * n
+        rows = self.rows()
+        widths = [sum(self._px(i)[0] for i in row) + GAP * (len(row) - 1) for row in rows]
+        self.content_w = max(float(viewport_w), max(widths, default=0) + 2 * MARGIN)
         y = MARGIN
-        self.page_y = []
-        maxw = 0.0
-        for w, h in self.sizes:
-            self.page_y.append(float(round(y)))
-            y += round(h * ppp) + GAP
-            maxw = max(maxw, w * ppp)
-        self.content_w = max(float(viewport_w), maxw + 2 * MARGIN)
-        self.content_h = (y - GAP + MARGIN) if self.sizes else 0.0
+        for row, rw in zip(rows, widths):
+            rh = max(self._px(i)[1] for i in row)
+            x = round((self.content_w - rw) / 2)
+            for i in row:
+                self.page_y[i], self.page_x[i], self.row_h[i] = float(round(y)), float(x), float(rh)
+                x += self._px(i)[0] + GAP
+            y += rh + GAP
+        self.content_h = (y - GAP + MARGIN) if n else 0.0
 
     def page_rect(self, i: int) -> tuple[float, float, float, float]:
-        w, h = self.sizes[i]
-        ppp = self.ppp
-        pw, ph = round(w * ppp), round(h * ppp)
-        return (round((self.content_w - pw) / 2), self.page_y[i], pw, ph)
+        pw, ph = self._px(i)
+        return (self.page_x[i], self.page_y[i], pw, ph)
+
+    def _row_start(self, i: int) -> int:
+        while i > 0 and self.page_y[i - 1] == self.page_y[i]:
+            i -= 1
+        return i
 
     def pages_in(self, y0: float, y1: float) -> range:
         """Pages whose vertical extent (with the gap below) meets [y0, y1]."""
         if not self.sizes:
             return range(0)
-        a = max(0, bisect.bisect_right(self.page_y, y0) - 1)
+        a = self._row_start(max(0, bisect.bisect_right(self.page_y, y0) - 1))
         b = bisect.bisect_right(self.page_y, y1)
         return range(a, min(b, len(self.sizes)))
 
@@ -90,12 +110,15 @@ class PageLayout:
             if x <= cx <= x + w and y <= cy <= y + h:
                 return i
         if nearest and self.sizes:
-            i = max(0, bisect.bisect_right(self.page_y, cy) - 1)
-            if i + 1 < len(self.sizes):
-                bottom = self.page_y[i] + self.page_rect(i)[3]
-                if cy > bottom and self.page_y[i + 1] - cy < cy - bottom:  # in the gap: the closer page
-                    i += 1
-            return i
+            i = self._row_start(max(0, bisect.bisect_right(self.page_y, cy) - 1))
+            if cy > self.page_y[i] + self.row_h[i]:  # in the gap below this row: the closer row
+                j = i + (2 if self.facing else 1)
+                if j < len(self.sizes) and self.page_y[j] - cy < cy - (self.page_y[i] + self.row_h[i]):
+                    i = j
+            row = [k for k in range(i, min(len(self.sizes), i + (2 if self.facing else 1)))
+                   if self.page_y[k] == self.page_y[i]]
+            return min(row, key=lambda k: 0.0 if self.page_x[k] <= cx <= self.page_x[k] + self._px(k)[0]
+                       else min(abs(cx - self.page_x[k]), abs(cx - self.page_x[k] - self._px(k)[0])))
         return -1
 
     def to_pdf(self, page: int, cx: float, cy: float) -> tuple[float, float]:
@@ -107,13 +130,14 @@ class PageLayout:
         return (x + px * self.ppp, y + py * self.ppp)
 
     def position(self, cy: float) -> tuple[int, float]:
-        """(page, y in points) at content height cy; in a gap, the page below (y < 0)."""
+        """(page, y in points) at content height cy; in a gap, the page below (y < 0). When
+        facing, the first page of the row."""
         if not self.sizes:
             return 0, 0.0
-        page = max(0, bisect.bisect_right(self.page_y, cy) - 1)
-        _, y, _, h = self.page_rect(page)
-        if cy >= y + h and page + 1 < len(self.sizes):
-            page += 1
+        page = self._row_start(max(0, bisect.bisect_right(self.page_y, cy) - 1))
+        nxt = page + (2 if self.facing else 1)
+        if cy >= self.page_y[page] + self.row_h[page] and nxt < len(self.sizes):
+            page = nxt
         return page, (cy - self.page_y[page]) / self.ppp
 
     def fit_zoom(self, mode: str, viewport_w: float, viewport_h: float, page: int) -> float:
@@ -121,10 +145,14 @@ class PageLayout:
             return self.zoom
         vw = max(50.0, viewport_w - 2 * MARGIN)
         if mode == "fit_width":
-            return vw / (max(w for w, _ in self.sizes) * PT_TO_PX)
-        w, h = self.sizes[page]
+            widest = max(sum(self.sizes[i][0] for i in row) for row in self.rows())
+            gaps = GAP if self.facing and len(self.sizes) > 1 else 0
+            return max(50.0, vw - gaps) / (widest * PT_TO_PX)
+        row = next(r for r in self.rows() if page in r)
+        w = sum(self.sizes[i][0] for i in row)
+        h = max(self.sizes[i][1] for i in row)
         vh = max(50.0, viewport_h - 2 * GAP)
-        return min(vw / (w * PT_TO_PX), vh / (h * PT_TO_PX))
+        return min(max(50.0, vw - GAP * (len(row) - 1)) / (w * PT_TO_PX), vh / (h * PT_TO_PX))
 
     def most_visible(self, view: tuple) -> int:
         """The page with the largest area inside `view` (-1 if none)."""

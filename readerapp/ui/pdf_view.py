@@ -30,6 +30,7 @@ start_find(text), find_next(), find_previous(), clear_find(), find_hits(),
 find_position(), current_hit(), highlight_at(pos), set_tool("select"|"area"), tool(),
 selected_text(), selection(), copy_selection(), clear_selection(), set_highlights(items),
 flash_region(page, rect), set_color_mode("normal"|"night"|"sepia"), color_mode(),
+set_page_layout("single"|"facing"), page_layout(), outline_targets(), blank_visible_pages(),
 set_night_mode(bool), night_mode(), state(), restore_state(d), links(page),
 show_link_preview(link), link_preview(), is_page_rendered(page), is_text_loaded(page),
 visible_tiles_ready(), page_error(page), cache_bytes(), cache_peak_bytes(), cache_cap(),
@@ -367,6 +368,30 @@ class PdfView(PdfEventsMixin, PdfFindMixin, LinkPreviewMixin, QAbstractScrollAre
     def _fit_zoom(self, mode: str) -> float:
         return self._layout.fit_zoom(mode, self.viewport().width(), self.viewport().height(), self.current_page())
 
+    def set_page_layout(self, mode: str) -> None:
+        """"single" (one page per row) or "facing" (two pages side by side); the current page stays."""
+        if mode not in ("single", "facing"):
+            raise ValueError(f"unknown page layout {mode!r}")
+        facing = mode == "facing"
+        if facing == self._layout.facing:
+            return
+        page = self.current_page()
+        self._layout.facing = facing
+        if self._zoom_mode in ("fit_width", "fit_page") and self._sizes:
+            z = self._fit_zoom(self._zoom_mode)
+            if abs(z - self._layout.zoom) > 1e-9:
+                self._layout.zoom = z
+                self.zoomChanged.emit(z)
+        self._relayout()
+        if self._sizes:
+            self._scroll_to(page, None)
+        self._dir = 0
+        self._schedule()
+        self.viewport().update()
+
+    def page_layout(self) -> str:
+        return "facing" if self._layout.facing else "single"
+
     def fit_width(self) -> None:
         self._apply_zoom(self._fit_zoom("fit_width"), "fit_width")
 
@@ -412,9 +437,12 @@ class PdfView(PdfEventsMixin, PdfFindMixin, LinkPreviewMixin, QAbstractScrollAre
         page, y = self._position()
         h = self._sizes[page][1] if self._sizes else 1.0
         return {"page": page, "offset": y / h if h else 0.0, "zoom_mode": self._zoom_mode,
-                "zoom": self.zoom(), "night": self._mode == color_modes.NIGHT, "color_mode": self._mode}
+                "zoom": self.zoom(), "night": self._mode == color_modes.NIGHT, "color_mode": self._mode,
+                "page_layout": self.page_layout()}
 
     def restore_state(self, st: dict) -> None:
+        if st.get("page_layout") in ("single", "facing"):
+            self.set_page_layout(st["page_layout"])
         mode = st.get("zoom_mode", "custom")
         if mode in ("fit_width", "fit_page"):
             self._apply_zoom(self._fit_zoom(mode), mode)

@@ -39,6 +39,7 @@ MAX_CACHE_BYTES = 300 * 1024 * 1024
 LOW = -1  # scale key of a page's low-resolution image
 AHEAD_VIEWS = 1.5   # how far ahead of the view, in the scroll direction, tiles are prepared
 LOW_AHEAD_PAGES = 3  # low-resolution images prepared this many pages ahead
+IN_PROCESS_TILES = 9  # before the workers are up, at most this many tiles rendered by the GUI
 
 
 class TileCache:
@@ -240,8 +241,8 @@ class ViewRenderer:
                 jobs.append(self._tile_job(k, (2 if is_ahead else 4, 1, tile_dist(k))))
         self.wanted = frozenset(wanted)
         cache.set_pinned(pinned)
-        if self.fallback_doc is not None and not self.pool.ready():
-            self._low_in_process(layout, vis_pages[:1], mode)
+        if self.fallback_doc is not None and vis_pages and not self.pool.ready():
+            self._in_process(layout, vis_pages[0], [k for k in visible if k[1] == vis_pages[0]], mode)
         self.pool.set_jobs(self.owner, "view", jobs)
 
     def _tile_job(self, key: tuple, prio: tuple) -> Job:
@@ -257,25 +258,33 @@ class ViewRenderer:
                    lambda img, key=key: self._got(key, img), lambda msg, page=page: self._failed(page, msg),
                    owner=self.owner, image=True, affinity=(self.token, page))
 
-    def _low_in_process(self, layout: PageLayout, pages: list[int], mode: str) -> None:
-        """Before the workers are up (the first document after start): the low-resolution
-        images of the visible pages from the GUI's own document, a few ms each."""
-        from .render_worker import render_region
+    def _in_process(self, layout: PageLayout, page: int, keys: list[tuple], mode: str) -> None:
+        """Before the workers are up (the first document opened after start, a second or two on
+        a busy machine): the first visible page from the GUI's own document, its visible tiles
+        when they are few (about a raw render of the page, once), else its low-resolution image."""
+        from .render_worker import render_region, render_tile
 
-        for i in pages:
-            key = self.low_key(i, mode)
+        missing = [k for k in keys if k not in self.cache]
+        try:
+            dl = self.fallback_doc[page].get_displaylist()
+            if missing and len(missing) <= IN_PROCESS_TILES:
+                for k in missing:
+                    pix = render_tile(dl, k[2] / 1000.0, k[3], k[4], mode)
+                    if pix is not None:
+                        self._got(k, QImage(pix.samples_mv, pix.width, pix.height, pix.stride,
+                                            QImage.Format.Format_RGB32).copy())
+                return
+            key = self.low_key(page, mode)
             if key in self.cache:
-                continue
-            try:
-                dl = self.fallback_doc[i].get_displaylist()
-                r = dl.rect
-                s = low_scale(r.width, r.height)
-                pix = render_region(dl, s, 0, 0, max(1, math.ceil(r.width * s - 1e-3)),
-                                    max(1, math.ceil(r.height * s - 1e-3)), mode)
-                img = QImage(pix.samples_mv, pix.width, pix.height, pix.stride, QImage.Format.Format_RGB32).copy()
-            except Exception:
-                continue  # the workers will report the page's error
-            self._got(key, img)
+                return
+            r = dl.rect
+            s = low_scale(r.width, r.height)
+            pix = render_region(dl, s, 0, 0, max(1, math.ceil(r.width * s - 1e-3)),
+                                max(1, math.ceil(r.height * s - 1e-3)), mode)
+            self._got(key, QImage(pix.samples_mv, pix.width, pix.height, pix.stride,
+                                  QImage.Format.Format_RGB32).copy())
+        except Exception:
+            return  # the workers will report the page's error
 
     def _got(self, key: tuple, img: QImage) -> None:
         if self.spec is None or key[0] != self.token or img.isNull():

@@ -132,6 +132,33 @@ def test_scroll_keys_go_to_and_state(qtbot, view):
     assert view.current_page() == 3 and view.zoom() == pytest.approx(1.5)
 
 
+def test_facing_view_shows_two_pages_side_by_side(qtbot, view):
+    _open(qtbot, view, DROPOUT)
+    view.go_to(6)
+    view.set_page_layout("facing")
+    assert view.page_layout() == "facing" and view.current_page() == 6
+    r6, r7 = view._page_rect(6), view._page_rect(7)
+    assert r6.top() == r7.top() and r7.left() > r6.right()
+    assert r6.width() + r7.width() <= view.viewport().width()  # fit width: the pair fits
+    qtbot.waitUntil(view.visible_tiles_ready, timeout=10000)
+    img = view.viewport().grab().toImage()
+    for r in (r6, r7):  # both pages drawn with ink
+        p = r.translated(-view.horizontalScrollBar().value(), -view.verticalScrollBar().value())
+        ink = sum(1 for y in range(max(0, int(p.top()) + 40), min(img.height(), int(p.bottom())), 9)
+                  for x in range(int(p.left()) + 20, int(p.right()) - 20, 9) if img.pixelColor(x, y).lightness() < 128)
+        assert ink > 20
+    st = view.state()
+    assert st["page_layout"] == "facing"
+    _shot(view, "02b_facing")
+    view.set_page_layout("single")
+    assert view.current_page() == 6 and view._page_rect(7).top() > view._page_rect(6).bottom()
+    view.restore_state(st)
+    assert view.page_layout() == "facing"
+    view.set_page_layout("single")
+    with pytest.raises(ValueError):
+        view.set_page_layout("triple")
+
+
 def test_zoom_modes_steps_and_position_kept(qtbot, view):
     _open(qtbot, view, DROPOUT)
     zooms: list[float] = []
