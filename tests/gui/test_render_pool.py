@@ -167,3 +167,48 @@ def test_low_resolution_page_fits_a_slot():
     for w, h in ((612, 792), (842, 595), (100, 4000), (5000, 50)):
         s = rw.low_scale(w, h)
         assert w * s * h * s * 4 <= rw.SLOT_BYTES
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")  # offscreen QPA, showing the popup
+def test_find_text_links_and_previews_never_run_pymupdf_in_the_gui_process(qtbot, view, monkeypatch):
+    """Issue 18: find, text for selection, links and link previews come from the workers."""
+    import pymupdf
+
+    pool = view._r.pool
+    pool.start()
+    qtbot.waitUntil(pool.ready, timeout=15000)
+
+    def forbidden(*a, **k):
+        raise AssertionError("PyMuPDF work on the GUI process")
+
+    for name in ("search_for", "get_text", "get_links", "get_displaylist", "get_pixmap"):
+        monkeypatch.setattr(pymupdf.Page, name, forbidden)
+    monkeypatch.setattr(pymupdf.DisplayList, "get_pixmap", forbidden)
+    view.open(_need(DROPOUT))
+    qtbot.waitUntil(view.visible_tiles_ready, timeout=15000)
+    assert view.find("dropout") > 50
+    qtbot.waitUntil(lambda: view.links(0) is not None, timeout=10000)
+    view._ensure_text(0)
+    qtbot.waitUntil(lambda: view.is_text_loaded(0), timeout=10000)
+    link = next(ln for ln in view.links(0) if "target" in ln)
+    view.show_link_preview(link)
+    qtbot.waitUntil(lambda: view.link_preview().isVisible(), timeout=10000)
+    assert not view.link_preview().image().isNull()
+
+
+def test_shutdown_takes_under_1s_even_with_a_long_request_running(qtbot):
+    import time
+
+    pool = RenderPool(workers=2)
+    pool.start()
+    qtbot.waitUntil(pool.ready, timeout=15000)
+    pool.submit(Job("slow", (0,), ("sleep", 20.0), None))
+    qtbot.wait(100)
+    pids = pool.worker_pids()
+    t = time.perf_counter()
+    pool.shutdown()
+    took = time.perf_counter() - t
+    assert took < 1.0, took
+    for pid in pids:
+        with pytest.raises(OSError):
+            os.kill(pid, 0)  # gone
