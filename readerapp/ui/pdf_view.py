@@ -106,6 +106,7 @@ class PdfView(PdfEventsMixin, PdfFindMixin, LinkPreviewMixin, QAbstractScrollAre
         self._doc: pymupdf.Document | None = None
         self._layout = PageLayout()
         self._toc: list = []
+        self._toc_points: list | None = None
         self._zoom_mode = "fit_width"
         self._cur_page = -1
         self._mode = color_modes.NORMAL
@@ -182,7 +183,7 @@ class PdfView(PdfEventsMixin, PdfFindMixin, LinkPreviewMixin, QAbstractScrollAre
                 pass  # damaged page object: keep the previous size, the tile will show the error
             sizes.append(last)
         try:
-            toc = doc.get_toc(simple=False)
+            toc = doc.get_toc(simple=True)  # the points of the entries on demand (outline_targets: slower)
         except Exception:
             toc = []
         self.close_document()
@@ -191,6 +192,7 @@ class PdfView(PdfEventsMixin, PdfFindMixin, LinkPreviewMixin, QAbstractScrollAre
         self._r.fallback_doc = doc
         self._layout.sizes = sizes
         self._toc = toc
+        self._toc_points = None
         self._cur_page = -1
         self._relayout()
         self.verticalScrollBar().setValue(0)
@@ -209,6 +211,7 @@ class PdfView(PdfEventsMixin, PdfFindMixin, LinkPreviewMixin, QAbstractScrollAre
         self._doc = None
         self._layout.sizes = []
         self._toc = []
+        self._toc_points = None
         for d in (self._text, self._lines, self._links, self._requested):
             d.clear()
         self._highlights = []
@@ -248,8 +251,13 @@ class PdfView(PdfEventsMixin, PdfFindMixin, LinkPreviewMixin, QAbstractScrollAre
     def outline_targets(self) -> list[tuple[int, str, int, float | None]]:
         """(level, title, page, y) like outline(), with y the heading's position on its page (PDF
         points from the top, for go_to(page, y)); None where the entry names no point."""
+        if self._toc_points is None:
+            try:
+                self._toc_points = self._doc.get_toc(simple=False) if self._doc is not None else []
+            except Exception:
+                self._toc_points = [list(e) + [{}] for e in self._toc]
         out = []
-        for lvl, title, pno, *rest in self._toc:
+        for lvl, title, pno, *rest in self._toc_points:
             dest = rest[0] if rest and isinstance(rest[0], dict) else {}
             y = None
             try:
