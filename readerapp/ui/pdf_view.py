@@ -172,6 +172,9 @@ class PdfView(PdfEventsMixin, PdfFindMixin, LinkPreviewMixin, QAbstractScrollAre
         if doc.page_count == 0:
             doc.close()
             raise PdfOpenError(self.tr("%1 has no pages").replace("%1", Path(path).name))
+        spec = (new_token(), path, password)
+        if self._r.pool.ready():  # the workers open it while this process reads the page sizes
+            self._r.pool.prepare_document(spec, 0)
         sizes = []
         last = (612.0, 792.0)
         for i in range(doc.page_count):
@@ -188,7 +191,7 @@ class PdfView(PdfEventsMixin, PdfFindMixin, LinkPreviewMixin, QAbstractScrollAre
             toc = []
         self.close_document()
         self._doc = doc
-        self._r.open((new_token(), path, password))
+        self._r.open(spec)
         self._r.fallback_doc = doc
         self._layout.sizes = sizes
         self._toc = toc

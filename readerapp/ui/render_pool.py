@@ -330,10 +330,18 @@ class RenderPool(QObject):
 
     def forget_document(self, token: int) -> None:
         """Workers close their copy of document `token`."""
+        self._broadcast(("forget", token))
+
+    def prepare_document(self, spec: tuple, page: int) -> None:
+        """Workers open the document and interpret `page` now, before the first requests."""
+        self.start()
+        self._broadcast(("prepare", spec, page))
+
+    def _broadcast(self, msg: tuple) -> None:
         for p in self._procs:
             if p is not None and not p.dead:
                 try:
-                    p.conn.send(("forget", token))
+                    p.conn.send(msg)
                 except (OSError, ValueError):
                     pass
 

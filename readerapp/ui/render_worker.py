@@ -11,7 +11,8 @@ answers one request at a time from its pipe:
   ("text", req, spec, page)                           -> ("data", req, chars)
   ("links", req, spec, page)                          -> ("data", req, links)
   ("find", req, spec, text, pages)                    -> ("data", req, [(page, quads), ...])
-  ("forget", token)                                   -> no answer
+  ("forget", token)                                   -> no answer (closes the document)
+  ("prepare", spec, page)                             -> no answer (opens it, interprets the page)
   ("cancel", [req, ...])                              -> each of those still queued answers
                                                          ("cancelled", req) instead
   None                                                -> the worker exits
@@ -249,6 +250,13 @@ class Worker:
         self.buf[off: off + n] = pix.samples_mv
         return ("img", req, slot, pix.width, pix.height, (time.perf_counter() - t0) * 1000, cpu)
 
+    def prepare(self, spec: tuple, page: int) -> None:
+        """Open the document and interpret `page` ahead of the requests that will need them."""
+        try:
+            self.docs.display_list(spec, page)
+        except Exception:
+            pass  # the requests will report it
+
     def handle(self, msg: tuple) -> tuple | None:
         kind, req = msg[0], msg[1]
         t0 = time.perf_counter()
@@ -288,9 +296,6 @@ class Worker:
             if kind == "find":
                 _, _, spec, text, pages = msg
                 return ("data", req, find_pages(self.docs.doc(spec), text, pages))
-            if kind == "forget":
-                self.docs.forget(req)
-                return None
             if kind == "sleep":  # tests: a request that takes a while
                 time.sleep(float(msg[2]))
                 return ("data", req, None)
@@ -337,12 +342,19 @@ def worker_main(conn, shm_name: str) -> None:
                         return
                     if msg[0] == "cancel":
                         cancelled.update(msg[1])
+                    elif msg[0] == "forget":
+                        worker.docs.forget(msg[1])
+                    elif msg[0] == "prepare":  # a document was just opened: no answer
+                        queue.appendleft(msg)
                     else:
                         queue.append(msg)
             except (EOFError, OSError):
                 break
             msg = queue.popleft()
-            if len(msg) > 1 and msg[1] in cancelled:
+            if msg[0] == "prepare":
+                worker.prepare(*msg[1:])
+                continue
+            if msg[1] in cancelled:
                 cancelled.discard(msg[1])
                 reply = ("cancelled", msg[1])
             else:
