@@ -548,6 +548,15 @@ class PdfView(PdfEventsMixin, PdfFindMixin, LinkPreviewMixin, QAbstractScrollAre
         return all(self._r.page_ready(self._layout, i, self._dpr(), self._mode, v)
                    for i in self._layout.pages_in(v[1], v[1] + v[3]))
 
+    def page_thumbnail(self, page: int):
+        """The low-resolution image of `page` in the current colour mode (a QImage), or None."""
+        return self._r.cache.peek(self._r.low_key(page, self._mode)) if self._r.spec is not None else None
+
+    def request_thumbnails(self, pages: list[int]) -> None:
+        """Render the low-resolution images of `pages` (after what the view itself needs);
+        tileRendered(page) says when each arrives."""
+        self._r.request_lows(self._layout, list(pages), self._mode)
+
     def blank_visible_pages(self) -> list[int]:
         """Visible pages with nothing of theirs to paint yet: no sharp tile, no low-resolution
         image, no tile of another zoom (what the user would see as an empty page)."""

@@ -258,6 +258,15 @@ class ViewRenderer:
                    lambda img, key=key: self._got(key, img), lambda msg, page=page: self._failed(page, msg),
                    owner=self.owner, image=True, affinity=(self.token, page))
 
+    def request_lows(self, layout: PageLayout, pages: list[int], mode: str) -> None:
+        """Low-resolution images of `pages` (thumbnails), after everything the view needs;
+        replaces the previous such request."""
+        if self.spec is None:
+            return
+        jobs = [self._low_job(layout, i, mode, (5, 0, n)) for n, i in enumerate(pages)
+                if 0 <= i < len(layout.sizes) and i not in self.failed and self.low_key(i, mode) not in self.cache]
+        self.pool.set_jobs(self.owner, "thumbnails", jobs)
+
     def _in_process(self, layout: PageLayout, page: int, keys: list[tuple], mode: str) -> None:
         """Before the workers are up (the first document opened after start, a second or two on
         a busy machine): the first visible page from the GUI's own document, its visible tiles

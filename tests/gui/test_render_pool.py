@@ -212,3 +212,32 @@ def test_shutdown_takes_under_1s_even_with_a_long_request_running(qtbot):
     for pid in pids:
         with pytest.raises(OSError):
             os.kill(pid, 0)  # gone
+
+
+def test_thumbnails_come_from_the_workers_and_navigate(qtbot, view):
+    from PySide6.QtCore import Qt
+
+    from readerapp.ui.thumbnails import PageThumbnails
+
+    thumbs = PageThumbnails(view)
+    qtbot.addWidget(thumbs)
+    thumbs.resize(160, 700)
+    thumbs.show()
+    qtbot.waitExposed(thumbs)
+    view.open(_need(DROPOUT))
+    assert thumbs.count() == 30
+    rows = list(thumbs.visible_rows())
+    assert 0 in rows and len(rows) < 30  # only what is in sight is asked for
+    qtbot.waitUntil(lambda: all(thumbs.thumbnail_loaded(i) for i in rows), timeout=15000)
+    img = thumbs.item(1).icon().pixmap(thumbs.iconSize()).toImage()
+    assert img.width() > 60
+    light = [img.pixelColor(x, y).lightness() for y in range(0, img.height(), 3) for x in range(0, img.width(), 3)]
+    # a real page: white paper and grey text, not the uniform grey placeholder
+    assert sum(v > 245 for v in light) > len(light) / 3 and sum(v < 200 for v in light) > 20
+    thumbs.scrollToItem(thumbs.item(25))
+    qtbot.waitUntil(lambda: thumbs.thumbnail_loaded(25), timeout=15000)
+    rect = thumbs.visualItemRect(thumbs.item(25))
+    qtbot.mouseClick(thumbs.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert view.current_page() == 25
+    view.go_to(3)
+    assert thumbs.currentRow() == 3
