@@ -34,6 +34,7 @@ class PdfEventsMixin:
         if v != self._last_v:
             self._dir = 1 if v > self._last_v else -1
             self._last_v = v
+            self._rest_timer.start()
         self._preview.hide()
         self._hover_timer.stop()
         self._schedule()

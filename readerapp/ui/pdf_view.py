@@ -5,7 +5,7 @@ processes (render_pool.py, render_worker.py; the images and requests of this vie
 render.py); this widget composes them, emits signals for what the user does and draws
 what the caller gives it (highlights). Its parts: page geometry (page_geometry.py, pure),
 text selection (pdf_selection.py), find (pdf_find.py), navigation history
-(pdf_history.py), overlays (pdf_overlay.py), colour modes (color_modes.py), the link
+(pdf_history.py, pdf_navigation.py), overlays (pdf_overlay.py), colour modes (color_modes.py), the link
 preview popup (link_preview.py).
 
 Coordinates
@@ -56,6 +56,7 @@ from .pdf_events import PdfEventsMixin
 from .pdf_find import FindResults
 from .pdf_find_view import PdfFindMixin
 from .pdf_history import NavigationHistory
+from .pdf_navigation import PdfNavigationMixin
 from .pdf_overlay import OverlayPainter
 from .pdf_selection import build_lines, quad8, quad_bbox, selection as selection_of
 from .render import DEFAULT_CACHE_BYTES, ViewRenderer, stretch_factor
@@ -85,7 +86,7 @@ def _get(item, name, default=None):
     return getattr(item, name, default)
 
 
-class PdfView(PdfEventsMixin, PdfFindMixin, LinkPreviewMixin, QAbstractScrollArea):
+class PdfView(PdfEventsMixin, PdfFindMixin, LinkPreviewMixin, PdfNavigationMixin, QAbstractScrollArea):
     pageChanged = Signal(int)
     zoomChanged = Signal(float)
     selectionChanged = Signal(int, list, str)   # page, quads (8-float tuples, PDF coords), text
@@ -137,7 +138,9 @@ class PdfView(PdfEventsMixin, PdfFindMixin, LinkPreviewMixin, QAbstractScrollAre
         self._text_timer = QTimer(self, singleShot=True, interval=TEXT_PREFETCH_IDLE_MS)
         self._text_timer.timeout.connect(self._prefetch_text)
         self._last_v = 0
-        self._dir = 0
+        self._dir = 0                            # scroll direction: +1 down, -1 up, 0 at rest
+        self._rest_timer = QTimer(self, singleShot=True, interval=250)
+        self._rest_timer.timeout.connect(self._at_rest)
         self._hover_link: dict | None = None
         self._hover_timer = QTimer(self, singleShot=True, interval=LINK_PREVIEW_DELAY_MS)
         self._hover_timer.timeout.connect(self._request_preview)
@@ -246,37 +249,6 @@ class PdfView(PdfEventsMixin, PdfFindMixin, LinkPreviewMixin, QAbstractScrollAre
 
     def page_size(self, page: int) -> tuple[float, float]:
         return self._layout.sizes[page]
-
-    def outline(self) -> list[tuple[int, str, int]]:
-        """(level, title, page) with 0-based pages; entries without a target have page -1."""
-        return [(int(lvl), str(title), int(pno) - 1) for lvl, title, pno, *_ in self._toc]
-
-    def outline_targets(self) -> list[tuple[int, str, int, float | None]]:
-        """(level, title, page, y) like outline(), with y the heading's position on its page (PDF
-        points from the top, for go_to(page, y)); None where the entry names no point."""
-        if self._toc_points is None:
-            try:
-                self._toc_points = self._doc.get_toc(simple=False) if self._doc is not None else []
-            except Exception:
-                self._toc_points = [list(e) + [{}] for e in self._toc]
-        out = []
-        for lvl, title, pno, *rest in self._toc_points:
-            dest = rest[0] if rest and isinstance(rest[0], dict) else {}
-            y = None
-            try:
-                if dest.get("nameddest") and self._doc is not None:  # resolve_link gives top-left coordinates
-                    rp, _x, ry = self._doc.resolve_link("#nameddest=" + dest["nameddest"])
-                    y = float(ry) if rp == pno - 1 else None
-                if y is None and dest.get("to") is not None and 0 <= pno - 1 < len(self._sizes):
-                    y = float(dest["to"].y)
-                    if dest.get("kind") == pymupdf.LINK_NAMED:  # raw PDF space (y up)
-                        y = self._sizes[pno - 1][1] - y
-            except Exception:
-                y = None
-            if y is not None and not (0 <= y <= (self._sizes[pno - 1][1] if 0 <= pno - 1 < len(self._sizes) else 0)):
-                y = None
-            out.append((int(lvl), str(title), int(pno) - 1, y))
-        return out
 
     # ------------------------------------------------------------------ layout
     def _ppp(self) -> float:
@@ -411,63 +383,6 @@ class PdfView(PdfEventsMixin, PdfFindMixin, LinkPreviewMixin, QAbstractScrollAre
         self._apply_zoom(self._fit_zoom("fit_page"), "fit_page")
         self._scroll_to(page, None, top_margin=GAP)
 
-    def _scroll_to(self, page: int, y: float | None, top_margin: float = GAP) -> None:
-        r = self._page_rect(page)
-        yy = r.y() + (y * self._ppp() if y is not None else 0) - top_margin
-        self.verticalScrollBar().setValue(round(yy))
-        self._update_current_page()
-
-    def _position(self) -> tuple[int, float]:
-        """(page, y in PDF points) at the top edge of the view; in a gap, the page below (y < 0)."""
-        return self._layout.position(float(self.verticalScrollBar().value()))
-
-    def go_to(self, page: int, y: float | None = None, *, record: bool = True) -> None:
-        """Show `page` (0-based) at the top; `y` (PDF points from the page top) is put near the top."""
-        if not self._sizes:
-            return
-        page = max(0, min(int(page), len(self._sizes) - 1))
-        if record:
-            self._history.push(self._position())
-        self._scroll_to(page, y, top_margin=GAP if y is None else 30)
-
-    def back(self) -> bool:
-        pos = self._history.back(self._position())
-        if pos is None:
-            return False
-        self._scroll_to(pos[0], pos[1], top_margin=0)
-        return True
-
-    def forward(self) -> bool:
-        pos = self._history.forward(self._position())
-        if pos is None:
-            return False
-        self._scroll_to(pos[0], pos[1], top_margin=0)
-        return True
-
-    def state(self) -> dict:
-        page, y = self._position()
-        h = self._sizes[page][1] if self._sizes else 1.0
-        return {"page": page, "offset": y / h if h else 0.0, "zoom_mode": self._zoom_mode,
-                "zoom": self.zoom(), "night": self._mode == color_modes.NIGHT, "color_mode": self._mode,
-                "page_layout": self.page_layout()}
-
-    def restore_state(self, st: dict) -> None:
-        if st.get("page_layout") in ("single", "facing"):
-            self.set_page_layout(st["page_layout"])
-        mode = st.get("zoom_mode", "custom")
-        if mode in ("fit_width", "fit_page"):
-            self._apply_zoom(self._fit_zoom(mode), mode)
-        else:
-            self._apply_zoom(float(st.get("zoom", 1.0)), "custom")
-        if st.get("color_mode") in color_modes.MODES:
-            self.set_color_mode(st["color_mode"])
-        elif "night" in st:
-            self.set_night_mode(bool(st["night"]))
-        if self._sizes:
-            page = max(0, min(int(st.get("page", 0)), len(self._sizes) - 1))
-            self._scroll_to(page, float(st.get("offset", 0.0)) * self._sizes[page][1], top_margin=0)
-        self._schedule()
-
     def _update_current_page(self) -> None:
         if not self._sizes:
             return
@@ -485,6 +400,12 @@ class PdfView(PdfEventsMixin, PdfFindMixin, LinkPreviewMixin, QAbstractScrollAre
         """Keys of tiles of `page` at the current scale intersecting `rect` (content coords; None = all)."""
         r = None if rect is None else (rect.x(), rect.y(), rect.width(), rect.height())
         return self._r.tile_keys(self._layout, page, self._dpr(), self._mode, r)
+
+    def _at_rest(self) -> None:
+        """Scrolling stopped: prepare around the view (both ways, beside) instead of ahead."""
+        if self._dir:
+            self._dir = 0
+            self._schedule()
 
     def _update_requests(self) -> None:
         if self._r.spec is None:
