@@ -15,18 +15,20 @@ memcpy), which frees the slot. Answers arrive through the worker's pipe, watched
 QSocketNotifier (a polling timer where pipes cannot be watched), so the GUI thread only
 composes: it never waits for a worker.
 
-Jobs have a priority; the view replaces its queued tile jobs wholesale whenever it
-moves (stale requests are dropped before they are sent; at most DEPTH per worker are
-already on their way). A worker that dies (crash, killed) is replaced and its jobs are
-sent again; a job that takes two workers down fails with one line instead, and one that
-hangs past HUNG_S is killed the same way.
+Jobs have a priority; the view replaces its queued jobs wholesale whenever it moves
+(stale requests are dropped before they are sent, and those already sent are cancelled:
+the worker skips them if it has not started them). Jobs carry an affinity (document,
+page): they go to the worker that already interpreted that page, unless what is on
+screen would wait behind a busy worker. A worker that dies (crash, killed) is replaced
+and its requests are sent again; the request it was running when it died is tried once
+more, and fails with one line if it takes a second worker down (or hangs past HUNG_S).
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
 import bisect
+import contextlib
 import itertools
 import multiprocessing as mp
 import os

@@ -8,7 +8,7 @@ answers one request at a time from its pipe:
   ("tile", req, spec, page, skey, tx, ty, mode, slot) -> ("img", req, slot, w, h, ms, cpu_ms)
   ("low", req, spec, page, scale, mode, slot)         -> ("img", req, slot, w, h, ms, cpu_ms)
   ("crop", req, spec, page, clip, scale, mode, slot)  -> ("img", req, slot, w, h, ms, cpu_ms)
-  ("text", req, spec, page)                           -> ("data", req, chars)
+  ("text", req, spec, page)                           -> ("data", req, PageChars)
   ("links", req, spec, page)                          -> ("data", req, links)
   ("find", req, spec, text, pages)                    -> ("data", req, [(page, quads), ...])
   ("forget", token)                                   -> no answer (closes the document)
@@ -19,8 +19,9 @@ answers one request at a time from its pipe:
 
 Failures answer ("err", req, one_line). Pixels are written into slot ``slot`` of the
 shared memory block the GUI process created for this worker, as 32-bit BGRA rows
-(byte order B, G, R, 255: what Qt calls Format_RGB32 on little-endian machines and
-ARGB32 on big-endian ones), ``w * 4`` bytes per row; the GUI copies them out once.
+(byte order B, G, R, 255: Qt's Format_RGB32 on little-endian machines; big-endian ones
+read them as RGBA8888 and swap red and blue), ``w * 4`` bytes per row; the GUI copies
+them out once.
 The colour mode ("normal", "night", "sepia", see color_modes.py) is applied here.
 """
 
