@@ -538,7 +538,7 @@ def test_worker_tile_matches_a_direct_render():
 def _heavy_figure_pdf(path: Path, pages: int = 4, layers: int = 400) -> Path:
     """Pages covered by hundreds of overlapping translucent fills (like a dense alpha-blended
     plot): at 400 % one 512 px tile of such a page costs ~100 ms of rasterising, which
-    PyMuPDF does holding the GIL; only short strips keep the GUI thread responsive."""
+    PyMuPDF does holding its process's GIL: done in the GUI process, it stalls the GUI."""
     import random
 
     rnd = random.Random(3)
