@@ -241,3 +241,32 @@ def test_thumbnails_come_from_the_workers_and_navigate(qtbot, view):
     assert view.current_page() == 25
     view.go_to(3)
     assert thumbs.currentRow() == 3
+
+
+def test_requests_gone_stale_on_their_way_are_cancelled_not_rendered(qtbot):
+    """The view moved while tiles waited in a busy worker's pipe: they are skipped, their
+    shared-memory slots come back, and nothing is delivered."""
+    pool = RenderPool(workers=1)
+    try:
+        pool.start()
+        qtbot.waitUntil(pool.ready, timeout=15000)
+        owner = object()
+        spec = (new_token(), str(_need(DROPOUT)), None)
+        got = []
+        pool.submit(Job("busy", (0,), ("sleep", 0.5), got.append, owner=owner))
+        tiles = [Job(("t", n), (1, n), ("tile", spec, 1, 2000, n % 2, n // 2, "normal"), got.append,
+                     owner=owner, image=True) for n in range(3)]
+        pool.set_jobs(owner, "view", tiles)
+        assert pool.pending(owner) == 4 and all(pool.in_flight(j.key) for j in tiles)
+        pool.set_jobs(owner, "view", [])  # scrolled away
+        qtbot.waitUntil(lambda: pool.pending(owner) == 0, timeout=10000)
+        assert got == [None]  # only the sleep answered
+        assert pool.images == 0
+        (proc,) = [p for p in pool._procs if p is not None]
+        assert sorted(proc.free_slots) == list(range(4))
+        # the worker goes on serving
+        pool.submit(Job("again", (0,), ("tile", spec, 1, 2000, 0, 0, "normal"), got.append, image=True))
+        qtbot.waitUntil(lambda: len(got) == 2, timeout=10000)
+        assert got[1].width() == 512 and pool.images == 1
+    finally:
+        pool.shutdown()
