@@ -38,7 +38,7 @@ class FindResults:
             first = min(self.order, key=lambda h: (h[0] < self.start, h))
             self.cur = self.order.index(first)
             return first != cur
-        self.cur = self.order.index(cur)
+        self.cur = self.order.index(cur) if cur is not None else 0
         return False
 
     def step(self, delta: int) -> tuple[int, int] | None:

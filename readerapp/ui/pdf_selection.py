@@ -98,6 +98,7 @@ def caret(lines: list, chars: list, x: float, y: float) -> int:
         d = dy * 3 + dx  # prefer the line at this height
         if bd is None or d < bd:
             best, bd = ln, d
+    assert best is not None
     for n in range(best[4], best[5]):
         c = chars[n]
         if x < (c[0] + c[2]) / 2:
@@ -129,7 +130,7 @@ def selection(chars: list, a: int, b: int) -> tuple[list[tuple], str]:
                     parts.append(" ")
             prev_line, prev_block = line, block
             parts.append(c)
-        else:
+        elif cur is not None:
             cur = [min(cur[0], x0), min(cur[1], y0), max(cur[2], x1), max(cur[3], y1)]
             parts[-1] += c
     if cur is not None:

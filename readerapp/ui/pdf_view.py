@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pymupdf
-from PySide6.QtCore import QElapsedTimer, QPoint, QPointF, QRectF, QTimer, QUrl, Qt, Signal
+from PySide6.QtCore import QElapsedTimer, QPoint, QPointF, QRectF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QPainter
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
@@ -58,7 +58,8 @@ from .pdf_find_view import PdfFindMixin
 from .pdf_history import NavigationHistory
 from .pdf_navigation import PdfNavigationMixin
 from .pdf_overlay import OverlayPainter
-from .pdf_selection import build_lines, quad8, quad_bbox, selection as selection_of
+from .pdf_selection import build_lines, quad8, quad_bbox
+from .pdf_selection import selection as selection_of
 from .render import DEFAULT_CACHE_BYTES, ViewRenderer, stretch_factor
 from .render_pool import new_token
 

@@ -355,6 +355,7 @@ def worker_main(conn, shm_name: str) -> None:
             if msg[0] == "prepare":
                 worker.prepare(*msg[1:])
                 continue
+            reply: tuple | None
             if msg[1] in cancelled:
                 cancelled.discard(msg[1])
                 reply = ("cancelled", msg[1])
