@@ -46,7 +46,10 @@ MAX_DISPLAY_LISTS = 8         # per document
 # the time, so the scheduler lets it run as soon as it wakes anyway (its CPU stalls stay under
 # 10 ms while the workers render, see bench_gui.py), and on a machine shared with other work a
 # lower priority starved the workers (more blank and blurred steps while scrolling).
-WORKER_NICE = int(os.environ.get("READERAPP_RENDER_NICE", "0") or 0)
+try:
+    WORKER_NICE = int(os.environ.get("READERAPP_RENDER_NICE", "0") or 0)
+except ValueError:
+    WORKER_NICE = 0
 
 _mu = pymupdf.mupdf
 
