@@ -458,9 +458,10 @@ class ReaderTab(QWidget):
         self.outline_tree.clear()
         entries = self.view.outline() if self.view is not None else []
         parents: list[QTreeWidgetItem] = []
-        for level, title, page in entries:
+        for n, (level, title, page) in enumerate(entries):
             item = QTreeWidgetItem([title])
             item.setData(0, Qt.ItemDataRole.UserRole, page)
+            item.setData(0, Qt.ItemDataRole.UserRole + 1, n)  # its entry: the heading's point, on click
             if page >= 0:
                 item.setToolTip(0, self.tr("%1 (p. %2)").replace("%1", title).replace("%2", str(page + 1)))
             level = max(1, level)
@@ -481,7 +482,10 @@ class ReaderTab(QWidget):
     def _outline_clicked(self, item: QTreeWidgetItem, _col: int = 0) -> None:
         page = item.data(0, Qt.ItemDataRole.UserRole)
         if self.view is not None and isinstance(page, int) and page >= 0:
-            self.view.go_to(page)
+            n = item.data(0, Qt.ItemDataRole.UserRole + 1)
+            targets = self.view.outline_targets()  # the heading, not the page top (read on first use)
+            y = targets[n][3] if isinstance(n, int) and 0 <= n < len(targets) and targets[n][2] == page else None
+            self.view.go_to(page, y)
 
     def _track_outline(self, page: int) -> None:
         best = None

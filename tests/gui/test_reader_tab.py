@@ -134,7 +134,10 @@ def test_open_scroll_zoom_outline_and_toolbar(qtbot, dropout_tab, corpus_library
     assert [i.text(0) for i in items] == [t for _l, t, _p in v.outline()]  # same order, nested by level
     item = next(i for i in items if i.data(0, Qt.ItemDataRole.UserRole) >= 5)
     tab._outline_clicked(item)
-    assert v.current_page() == item.data(0, Qt.ItemDataRole.UserRole)
+    page = item.data(0, Qt.ItemDataRole.UserRole)
+    target = next(t for t in v.outline_targets() if t[1] == item.text(0) and t[2] == page)
+    assert target[3] is not None  # the heading's point, near the top of the view (issue 14)
+    assert 0 <= v._to_view(page, 0, target[3]).y() <= 60
     # page box: type a page and Enter
     tab.page_edit.setFocus()
     tab.page_edit.selectAll()
@@ -608,12 +611,15 @@ def test_no_thread_left_after_close(qtbot, corpus_library, make_tab):
     tab.find("gradient")
     tab.view.go_to(5)
     qtbot.waitUntil(tab.view.visible_tiles_ready, timeout=5000)
-    assert _our_threads() - before  # the render workers ran
+    view = tab.view
+    pool = view._r.pool
+    assert pool.worker_pids()  # pages rendered in the worker processes (shared by all tabs, not threads)
     tab.note.edits["notes"].setPlainText("x")
     tab.shutdown()
     tab.shutdown()  # twice is fine
     tab.close()
     assert not (_our_threads() - before)
+    assert pool.pending(view) == 0  # nothing of the closed tab is left queued for the workers
     from PySide6.QtCore import QThread
     assert not [t for t in tab.findChildren(QThread) if t.isRunning()]
     assert corpus_library.get_note(tab.paper_id).notes == "x"
