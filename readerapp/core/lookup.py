@@ -18,6 +18,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
+from typing import Any
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -173,7 +174,7 @@ def _parse_dblp(body: bytes, title: str) -> dict | None:
             authors = [authors]
         names = [re.sub(r"\s+\d{4}$", "", _space(a.get("text") if isinstance(a, dict) else str(a)))
                  for a in authors]  # "Wei Liu 0005": DBLP's number for people of the same name
-        out = {"title": found_title, "authors": [n for n in names if n]}
+        out: dict[str, Any] = {"title": found_title, "authors": [n for n in names if n]}
         if str(info.get("year", "")).isdigit():
             out["year"] = int(info["year"])
         if isinstance(info.get("venue"), str) and info["venue"] != "CoRR":

@@ -92,9 +92,9 @@ def relocate(library, folder: str | Path, *, timeout: float = DEFAULT_TIMEOUT) -
             for (path, sha), data in pool.run(((p, s), str(p)) for p, s in unmatched):
                 if "error" in data or not wanted:
                     continue
-                cand = fingerprint(data.get("pages") or [])
-                scores = {pid: similarity(prints[pid], cand) for pid in wanted}
-                best = max(scores, key=scores.get) if scores else None
+                found = fingerprint(data.get("pages") or [])
+                scores = {pid: similarity(prints[pid], found) for pid in wanted}
+                best = max(scores, key=lambda pid: scores[pid]) if scores else None
                 if best is None or scores[best] < SIMILARITY_MIN:
                     look_alike = _same_paper(library, data.get("metadata") or {}, set(wanted))
                     if look_alike is not None:  # what a title match would have taken: say why not

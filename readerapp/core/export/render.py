@@ -584,7 +584,7 @@ def build_document(lib, opts: ExportOptions) -> Document:
                                         entry=entries.get(p.id, {})))
         by_id = {e.p.id: e for e in sv.entries}
         for e in sv.entries:
-            lead = by_id.get(e.entry.get("joined"))  # type: ignore[arg-type]
+            lead = by_id.get(e.entry.get("joined"))
             e.hidden = lead is not None and lead.kept("head") is not None
         if spec.get("columns") and own:
             sv.columns = [{"label": c[0], "role": c[1], "align": c[2] if len(c) > 2 else ":-:"}

@@ -103,8 +103,9 @@ def dated_entries(tokens, i: int, close: int, lines: list[str], require_date: bo
     text = head_src.strip()
     date = None
     m = re.match(r"^(\d{8})\s+", text)
-    if m and _DATE8.match(m.group(1)):
-        y, mo, d = _DATE8.match(m.group(1)).groups()
+    m8 = _DATE8.match(m.group(1)) if m else None
+    if m and m8:
+        y, mo, d = m8.groups()
         if 1 <= int(mo) <= 12 and 1 <= int(d) <= 31:
             date = f"{y}-{mo}-{d}"
             text = text[m.end():]

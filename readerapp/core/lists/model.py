@@ -62,7 +62,7 @@ class ListImportResult:
     sections: int = 0
     entries: int = 0
     removed: int = 0  # placements of this list gone upstream (papers and notes stay)
-    renamed: list[list[str]] = field(default_factory=list)  # [old path, new path] of renamed sections
+    renamed: list[list[list[str]]] = field(default_factory=list)  # [old path, new path] of renamed sections
     paper_ids: list[int] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
 

@@ -50,10 +50,10 @@ def structure(parsed: ParsedList, implicit_name: str):
     # where each heading's region ends: the next heading of the same or a higher level
     region_end: dict[int, int] = {}
     open_heads: list[Heading] = []
-    for h in headings:
-        while open_heads and open_heads[-1].level >= h.level:
-            region_end[id(open_heads.pop())] = h.line
-        open_heads.append(h)
+    for head in headings:
+        while open_heads and open_heads[-1].level >= head.level:
+            region_end[id(open_heads.pop())] = head.line
+        open_heads.append(head)
 
     def region_has_entry(h: Heading) -> bool:
         end = region_end.get(id(h), len(lines))
@@ -124,7 +124,8 @@ def structure(parsed: ParsedList, implicit_name: str):
             cursor = rows_after(last_entry, cursor, line)
         gap = _chunk(lines, cursor, line)
         if kind == 0:
-            h: Heading = obj  # type: ignore[assignment]
+            assert isinstance(obj, Heading)
+            h = obj
             if gap and sections:
                 if last_entry is not None and sections[-1].entries:
                     sections[-1].after = gap

@@ -159,7 +159,7 @@ def names_in_line(text: str) -> list[str]:
         if len(tokens) >= 4 and not any(t.lower() in _SMALL_WORDS for t in tokens):
             cands = split_run(piece)
             if len(cands) > 1 and all(as_name(c) for c in cands):
-                out += [as_name(c) for c in cands]
+                out += [n for c in cands if (n := as_name(c))]
                 continue
         name = as_name(piece)
         if name:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 import unicodedata
 
 _ARXIV_STAMP = re.compile(
@@ -35,7 +36,7 @@ def _neurips(year: str) -> str:
     return "NIPS" if int(year) < 2018 else "NeurIPS"
 
 
-VENUE_RULES: list[tuple[re.Pattern, object]] = [
+VENUE_RULES: list[tuple[re.Pattern, Callable[[re.Match], tuple]]] = [
     (re.compile(r"(?:Published as a|Under review as a) (?:conference|workshop) paper at (\w+)\s*'?(\d{2,4})", re.I),
      lambda m: (m.group(1).upper() if m.group(1).upper() != "NEURIPS" else "NeurIPS", full_year(m.group(2)))),
     (re.compile(r"Journal of Machine Learning Research\s+\d+\s*\((\d{4})\)", re.I), lambda m: ("JMLR", m.group(1))),
