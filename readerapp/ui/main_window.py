@@ -27,6 +27,7 @@ from readerapp.core.models import STATUSES
 from readerapp.core.paths import user_config_dir
 
 from .import_worker import ImportSummaryDialog, ImportThread, importable_paths
+from .metadata_edit import editor_for
 from .library_view import PAPER_ID_ROLE, PaperFilterProxy, PaperTable, PaperTableModel, SidebarTree, _status_label
 from .reader_tab import ReaderTab
 
@@ -83,7 +84,10 @@ class MainWindow(QMainWindow):
 
     # ================================================================== building
     def _build_library_tab(self) -> None:
+        self.metadata = editor_for(self.library)  # inline metadata edits, undoable (one stack per library)
         self.model = PaperTableModel(self)
+        self.model.editor = self.metadata
+        self.model.editRefused.connect(self.show_error, Qt.ConnectionType.QueuedConnection)  # after the editor closes
         self.proxy = PaperFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.table = PaperTable()
@@ -199,6 +203,7 @@ class MainWindow(QMainWindow):
         self.act_delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.act_delete.triggered.connect(lambda: self.delete_papers(self.table.selected_paper_ids()))
         self.table.addAction(self.act_delete)
+        self.table.undo_stack = self.metadata.undo_stack  # Ctrl+Z / Ctrl+Shift+Z undo inline edits in the table
         self.act_sidebar = self.sidebar_dock.toggleViewAction()
         self.act_sidebar.setText(self.tr("&Sections and Tags Pane"))
         self.act_sidebar.setShortcut(QKeySequence("F9"))
@@ -211,6 +216,17 @@ class MainWindow(QMainWindow):
         for a in (self.act_library, self.act_filter, self.act_sidebar, None, self.act_next_tab, self.act_prev_tab,
                   None, self.act_night, self.act_fullscreen):
             self.view_menu.addSeparator() if a is None else self.view_menu.addAction(a)
+
+        self.edit_menu = QMenu(self.tr("&Edit"), self)
+        mb.insertMenu(self.view_menu.menuAction(), self.edit_menu)
+        self.act_undo_meta = self.metadata.undo_stack.createUndoAction(self, self.tr("Undo"))
+        self.act_redo_meta = self.metadata.undo_stack.createRedoAction(self, self.tr("Redo"))
+        self.edit_menu.addAction(self.act_undo_meta)
+        self.edit_menu.addAction(self.act_redo_meta)
+        self.edit_menu.addSeparator()
+        # F2 is the table's own edit key (a window shortcut would take it from every other widget)
+        self.act_edit_cell = self.edit_menu.addAction(self.tr("Edit the Selected Paper's Cell") + "\tF2",
+                                                      self._edit_current_cell)
 
         self.go_menu = mb.addMenu(self.tr("&Go"))
         self.act_back = self._action(self.tr("&Back"), self.go_back, QKeySequence.StandardKey.Back)
@@ -248,6 +264,9 @@ class MainWindow(QMainWindow):
     # ================================================================== library pane
     def reload_papers(self) -> None:
         """Re-read the papers from the library, keeping the selection."""
+        if self.table.state() == PaperTable.State.EditingState:
+            self._reload_timer.start()  # a cell is being edited: a model reset would drop the typing
+            return
         selected = self.table.selected_paper_ids()
         papers = self.library.list_papers()
         self.model.set_papers(papers)
@@ -353,6 +372,15 @@ class MainWindow(QMainWindow):
         menu.addAction(self.tr("&Delete…"), lambda: self.delete_papers(ids))
         menu.exec(self.table.viewport().mapToGlobal(pos))
         menu.deleteLater()
+
+    def _edit_current_cell(self) -> None:
+        self.show_library()
+        idx = self.table.currentIndex()
+        if not idx.isValid() and self.proxy.rowCount():
+            idx = self.proxy.index(0, 0)
+        if idx.isValid():
+            self.table.setCurrentIndex(idx)
+            self.table.edit(idx)
 
     def set_status(self, paper_ids: list[int], status: str) -> None:
         try:

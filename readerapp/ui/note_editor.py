@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QF
 from readerapp.core import paths
 from readerapp.core.errors import ReaderError
 from readerapp.core.models import NOTE_FIELDS, STATUSES
+from readerapp.ui.metadata_edit import EDITABLE_FIELDS, PaperDetailsForm, editor_for, field_text
 
 log = logging.getLogger(__name__)
 
@@ -219,6 +220,12 @@ class NoteEditor(QScrollArea):
         lay.addWidget(self.title_label)
         lay.addWidget(self.byline)
         lay.addWidget(self.save_label)
+        # title, authors, year, ids and URL: edited with undo (venue and code URL are in the form below,
+        # autosaved like the note, and undoable through the same stack)
+        self.details = PaperDetailsForm(library, paper_id,
+                                        fields=[f for f in EDITABLE_FIELDS if f not in ("venue", "code_url")])
+        self.details.statusMessage.connect(self.statusMessage)
+        lay.addWidget(self.details)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -308,6 +315,7 @@ class NoteEditor(QScrollArea):
         except ReaderError as exc:
             self._set_save_label(str(exc), error=True)
             return
+        self.details.reload()
         self._loading = True
         try:
             self.title_label.setText(paper.title or self.tr("Untitled"))
@@ -412,8 +420,13 @@ class NoteEditor(QScrollArea):
                 self.library.save_note(self.paper_id, **note)
                 self._dirty_note.clear()
             if paper:
+                before = self.library.get_paper(self.paper_id)
                 self.library.update_paper(self.paper_id, **paper)
                 self._dirty_paper.clear()
+                after = self.library.get_paper(self.paper_id)
+                for name in set(paper) & set(EDITABLE_FIELDS):  # venue, code URL: undoable like the details
+                    editor_for(self.library).record(self.paper_id, name, field_text(before, name),
+                                                    field_text(after, name))
             if tags is not None:
                 self.library.set_tags(self.paper_id, tags)
                 self._dirty_tags = False
@@ -515,6 +528,7 @@ class NoteEditor(QScrollArea):
             e.setReadOnly(ro)
         self.tags_edit.setReadOnly(ro)
         self.status_combo.setEnabled(not ro)
+        self.details.set_read_only(ro)
 
     def hideEvent(self, ev) -> None:
         self.flush()
