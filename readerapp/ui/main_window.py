@@ -27,6 +27,7 @@ from readerapp.core.models import STATUSES
 from readerapp.core.paths import user_config_dir
 
 from .import_worker import ImportSummaryDialog, ImportThread, importable_paths
+from .color_modes import COLOR_MODES, check_mode
 from .metadata_edit import editor_for
 from .library_view import PAPER_ID_ROLE, PaperFilterProxy, PaperTable, PaperTableModel, SidebarTree, _status_label
 from .reader_tab import ReaderTab
@@ -59,7 +60,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("readerapp")
         self.setAcceptDrops(True)
         self.resize(1280, 820)
-        self._night = False
+        self._color_mode = "normal"   # normal / night / sepia: one state for the window and every tab
         self._import: ImportThread | None = None
         self._open_after_import = False
         self.import_summary: ImportSummaryDialog | None = None
@@ -209,12 +210,14 @@ class MainWindow(QMainWindow):
         self.act_sidebar.setShortcut(QKeySequence("F9"))
         self.addAction(self.act_sidebar)
         self.act_night = self._action(self.tr("&Night Mode"), self.set_night_mode, "Ctrl+Shift+N", checkable=True)
+        self.act_sepia = self._action(self.tr("&Sepia Pages"), lambda on: self.set_color_mode(
+            "sepia" if on else "normal"), checkable=True, name="sepia")
         self.act_fullscreen = self._action(self.tr("F&ull Screen"), self.set_full_screen,
                                            [QKeySequence("F11")], checkable=True)
         self.act_next_tab = self._action(self.tr("Next Tab"), lambda: self._cycle_tab(1), "Ctrl+Tab")
         self.act_prev_tab = self._action(self.tr("Previous Tab"), lambda: self._cycle_tab(-1), "Ctrl+Shift+Tab")
         for a in (self.act_library, self.act_filter, self.act_sidebar, None, self.act_next_tab, self.act_prev_tab,
-                  None, self.act_night, self.act_fullscreen):
+                  None, self.act_night, self.act_sepia, self.act_fullscreen):
             self.view_menu.addSeparator() if a is None else self.view_menu.addAction(a)
 
         self.edit_menu = QMenu(self.tr("&Edit"), self)
@@ -457,14 +460,14 @@ class MainWindow(QMainWindow):
             tab.titleChanged.connect(lambda t, tab=tab: self._retitle(tab, t))
             tab.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 3000))
             tab.openPaperRequested.connect(self.open_paper)
-            if tab.view is not None and self._night:
-                tab.view.set_night_mode(True)
+            tab.color_mode_owner = self.set_color_mode  # its Night button changes the window's mode
             idx = self.tabs.addTab(tab, self._short(tab.title()))
             self.tabs.setTabToolTip(idx, tab.title())
             saved = self.library.get_setting(VIEW_KEY.format(paper_id))
             if isinstance(saved, dict) and page0 is None:
-                saved = {k: v for k, v in saved.items() if k != "night"}
+                saved = {k: v for k, v in saved.items() if k != "night"}  # the window's mode, not the paper's
                 tab.restore_state(saved)
+            tab.set_color_mode(self._color_mode)
         tab = self.tabs.widget(idx)
         if focus:
             self.tabs.setCurrentIndex(idx)
@@ -575,16 +578,17 @@ class MainWindow(QMainWindow):
             self.table.horizontalHeader().restoreState(header)
             hdr = self.table.horizontalHeader()
             self.model.sort(hdr.sortIndicatorSection(), hdr.sortIndicatorOrder())
-        if str(s.value("night", "false")).lower() == "true":
-            self.act_night.setChecked(True)
-            self._night = True
+        mode = str(s.value("color_mode", "") or ("night" if str(s.value("night", "false")).lower() == "true"
+                                                 else "normal"))
+        self.set_color_mode(mode if mode in COLOR_MODES else "normal")
 
     def save_window(self) -> None:
         s = self._window_settings()
         s.setValue("geometry", self.saveGeometry())
         s.setValue("state", self.saveState())
         s.setValue("header", self.table.horizontalHeader().saveState())
-        s.setValue("night", "true" if self._night else "false")
+        s.setValue("color_mode", self._color_mode)
+        s.remove("night")  # the old key: read once, then replaced by color_mode
         s.sync()
 
     def closeEvent(self, ev) -> None:
@@ -853,16 +857,24 @@ class MainWindow(QMainWindow):
             "<h3>readerapp %1</h3><p>Read, annotate, search and list research papers, offline.</p>"
             "<p>Library: %2</p>").replace("%1", __version__).replace("%2", str(self.library.folder)))
 
-    def set_night_mode(self, on: bool) -> None:
-        self._night = bool(on)
-        if self.act_night.isChecked() != self._night:
-            self.act_night.setChecked(self._night)
+    def set_color_mode(self, mode: str) -> None:
+        """normal / night / sepia for every tab; the View menu and each tab's Night button follow."""
+        self._color_mode = check_mode(mode)
+        for act, on in ((self.act_night, mode == "night"), (self.act_sepia, mode == "sepia")):
+            act.blockSignals(True)
+            act.setChecked(on)
+            act.blockSignals(False)
         for tab in self.reader_tabs():
-            if tab.view is not None:
-                tab.view.set_night_mode(self._night)
+            tab.set_color_mode(mode)
+
+    def color_mode(self) -> str:
+        return self._color_mode
+
+    def set_night_mode(self, on: bool) -> None:
+        self.set_color_mode("night" if on else "normal")
 
     def night_mode(self) -> bool:
-        return self._night
+        return self._color_mode == "night"
 
     def set_full_screen(self, on: bool) -> None:
         if on:

@@ -45,6 +45,7 @@ from PySide6.QtGui import (QColor, QDesktopServices, QGuiApplication, QImage, QK
                            QPainterPath, QPen, QPolygonF)
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QWidget
 
+from . import color_modes
 from .link_preview import LinkPreview
 from .render import (DEFAULT_CACHE_BYTES, TILE, DocSpec, Renderer, find_all, key_scale, page_crop, page_links,
                      page_text, qimage_from_rgb, scale_key)
@@ -666,6 +667,18 @@ class PdfView(QAbstractScrollArea):
     def night_mode(self) -> bool:
         return self._night
 
+    # Minimal colour modes (desk branch, issue 14): night wraps the night flag, sepia tints the
+    # normal tiles as they are painted. The render helper's set_color_mode replaces this.
+    def set_color_mode(self, mode: str) -> None:
+        self._color_mode = color_modes.check_mode(mode)
+        self.set_night_mode(mode == "night")
+        self.viewport().update()
+
+    def color_mode(self) -> str:
+        if self._night:
+            return "night"
+        return "sepia" if getattr(self, "_color_mode", "normal") == "sepia" else "normal"
+
     # ------------------------------------------------------------------ painting
     def paintEvent(self, _ev) -> None:
         t0 = time.perf_counter()
@@ -692,6 +705,7 @@ class PdfView(QAbstractScrollArea):
                 img = cache.get(k)
                 if img is not None:
                     p.drawImage(QPointF(pr.x() + k[3] * TILE / dpr, pr.y() + k[4] * TILE / dpr), img)
+            color_modes.paint_page_filter(p, QRectF(pr), self.color_mode())
             self._paint_overlays(p, i, pr)
         if self._area is not None:
             page, rect = self._area

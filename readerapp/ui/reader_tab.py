@@ -335,7 +335,7 @@ class ReaderTab(QWidget):
                                   tip=self.tr("Area highlight: drag a rectangle around a figure or equation"),
                                   checkable=True, name="area")
         tb.addSeparator()
-        self.act_night = self._act(self.tr("Night"), lambda on: self.view and self.view.set_night_mode(on),
+        self.act_night = self._act(self.tr("Night"), self._night_toggled,
                                    tip=self.tr("Night mode: light text on a dark page"), checkable=True,
                                    name="night")
         tb.widgetForAction(self.act_night).setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -453,8 +453,30 @@ class ReaderTab(QWidget):
             st, self._pending_state = self._pending_state, None
             self.restore_state(st)
 
+    # One colour mode per window: the Night button asks the window (color_mode_owner), which sets
+    # every tab and its View menu; a tab on its own applies it to itself.
+    color_mode_owner = None
+    _color_mode = "normal"
+
+    def _night_toggled(self, on: bool) -> None:
+        mode = "night" if on else "normal"
+        if self.color_mode_owner is not None:
+            self.color_mode_owner(mode)
+        else:
+            self.set_color_mode(mode)
+
+    def set_color_mode(self, mode: str) -> None:
+        self._color_mode = mode
+        if self.view is not None:
+            self.view.set_color_mode(mode)
+        self.act_night.blockSignals(True)
+        self.act_night.setChecked(mode == "night")
+        self.act_night.blockSignals(False)
+
     def _make_view(self) -> PdfView:
         v = PdfView()
+        if self._color_mode != "normal":
+            v.set_color_mode(self._color_mode)
         v.setObjectName("pdfView")
         v.pageChanged.connect(self._on_page)
         v.zoomChanged.connect(self._on_zoom)
