@@ -192,7 +192,9 @@ class PaperDetailsForm(QWidget):
         self.error_label = QLabel()
         self.error_label.setObjectName("detailsError")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020;")
+        from readerapp.ui.theme import error_text, set_text_color
+
+        set_text_color(self.error_label, error_text())
         self.error_label.hide()
         lay.addWidget(self.body)
         lay.addWidget(self.error_label)
@@ -241,6 +243,15 @@ class PaperDetailsForm(QWidget):
     def _changed_elsewhere(self, paper_id: int, _name: str) -> None:
         if paper_id == self.paper_id:
             self.reload()
+
+    def changeEvent(self, ev) -> None:
+        from PySide6.QtCore import QEvent
+
+        if ev.type() == QEvent.Type.ApplicationPaletteChange and hasattr(self, "error_label"):
+            from readerapp.ui.theme import error_text, set_text_color
+
+            set_text_color(self.error_label, error_text())
+        super().changeEvent(ev)
 
     def showEvent(self, ev) -> None:
         super().showEvent(ev)

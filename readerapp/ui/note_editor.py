@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFormLayout, QF
 from readerapp.core import paths
 from readerapp.core.errors import ReaderError
 from readerapp.core.models import NOTE_FIELDS, STATUSES
+from readerapp.ui.theme import error_text, preview_style, secondary_text, set_text_color
 from readerapp.ui.metadata_edit import EDITABLE_FIELDS, PaperDetailsForm, editor_for, field_text
 
 log = logging.getLogger(__name__)
@@ -76,12 +77,7 @@ def render_markdown(text: str) -> str:
 PREVIEW_CSS = """
 h1 { font-size: 15pt; } h2 { font-size: 13pt; } h3 { font-size: 11pt; }
 h1, h2, h3, h4 { margin-top: 4px; margin-bottom: 4px; }
-blockquote { color: #555555; margin-left: 10px; }
-code { font-family: monospace; background-color: #f0f0f0; }
-pre { background-color: #f4f4f4; }
-span.img { color: #888888; }
 table { border-collapse: collapse; }
-td, th { border: 1px solid #bbbbbb; padding: 2px 4px; }
 """
 
 
@@ -98,13 +94,25 @@ class MarkdownPreview(QTextBrowser):
         self.refused: list[str] = []  # resources asked for and refused (tests, debugging)
         self.highlighted.connect(lambda url: self.linkHovered.emit(url.toString()))
         self.setFrameShape(QFrame.Shape.NoFrame)
-        # visibly not an input field: a tinted card with a bar on the left
-        self.setStyleSheet("QTextBrowser { background: #f6f5f0; color: #202020;"
-                           " border-left: 3px solid #c9c4b0; border-radius: 2px; padding: 2px 4px; }")
+        # visibly not an input field: a tinted card with a bar on the left, in the theme's colours
+        self._restyle()
         self.setToolTip(self.tr("Preview (links and images are not loaded)"))
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._markdown = ""
+
+    def _restyle(self) -> None:
+        widget_css, doc_css = preview_style()
+        if self.styleSheet() != widget_css:
+            self.setStyleSheet(widget_css)
+            self.document().setDefaultStyleSheet(PREVIEW_CSS + doc_css)
+            if getattr(self, "_markdown", ""):
+                self.setHtml(render_markdown(self._markdown))
+
+    def changeEvent(self, ev) -> None:
+        if ev.type() == QEvent.Type.ApplicationPaletteChange:
+            self._restyle()
+        super().changeEvent(ev)
 
     def loadResource(self, kind: int, url: QUrl):  # noqa: N802 (Qt override)
         self.refused.append(url.toString())
@@ -213,10 +221,11 @@ class NoteEditor(QScrollArea):
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.byline = QLabel()
         self.byline.setWordWrap(True)
-        self.byline.setStyleSheet("color: palette(mid);")
+        self._save_error = False
         self.save_label = QLabel()
         self.save_label.setWordWrap(True)
         self.save_label.hide()
+        self._restyle()
         lay.addWidget(self.title_label)
         lay.addWidget(self.byline)
         lay.addWidget(self.save_label)
@@ -481,7 +490,13 @@ class NoteEditor(QScrollArea):
     def _set_save_label(self, text: str, error: bool = False) -> None:
         self.save_label.setText(text)
         self.save_label.setVisible(bool(text))
-        self.save_label.setStyleSheet("color: #b00020;" if error else "color: palette(mid);")
+        self._save_error = error
+        self._restyle()
+
+    def _restyle(self) -> None:
+        """Colours that follow the theme (readable in Light and Dark: WCAG >= 4.5:1)."""
+        set_text_color(self.byline, secondary_text())
+        set_text_color(self.save_label, error_text() if self._save_error else secondary_text())
 
     # ------------------------------------------------------------ quotes
     def append_quote(self, field: str, quote: str) -> None:
@@ -537,6 +552,8 @@ class NoteEditor(QScrollArea):
     def changeEvent(self, ev) -> None:
         if ev.type() == QEvent.Type.FontChange:
             self._update_previews()
+        if ev.type() == QEvent.Type.ApplicationPaletteChange and hasattr(self, "byline"):
+            self._restyle()
         super().changeEvent(ev)
 
 

@@ -1195,6 +1195,12 @@ class ReaderTab(QWidget):
         self.note.flush()
         super().focusOutEvent(ev)
 
+    def changeEvent(self, ev) -> None:
+        # the theme changed: the underline tool's U is drawn in the toolbar's text colour
+        if ev.type() == QEvent.Type.ApplicationPaletteChange and hasattr(self, "act_underline"):
+            self.act_underline.setIcon(swatch_icon(self._color, 18, underline=True))
+        super().changeEvent(ev)
+
 
 def _remover(library, listener):
     def remove(*_a) -> None:

@@ -56,7 +56,9 @@ class SettingsDialog(QDialog):
 
         self.error = QLabel(self)
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #d03030")
+        from readerapp.ui.theme import error_text, set_text_color
+
+        set_text_color(self.error, error_text())
         self.error.hide()
         note = QLabel(self.tr("A new language or library folder takes effect when readerapp is restarted."), self)
         note.setWordWrap(True)
