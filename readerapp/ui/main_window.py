@@ -28,6 +28,7 @@ from readerapp.core.paths import user_config_dir
 
 from .import_worker import ImportSummaryDialog, ImportThread, importable_paths
 from .color_modes import COLOR_MODES, check_mode
+from .main_search import SearchMixin
 from .metadata_edit import editor_for
 from .library_view import PAPER_ID_ROLE, PaperFilterProxy, PaperTable, PaperTableModel, SidebarTree, _status_label
 from .reader_tab import ReaderTab
@@ -49,7 +50,14 @@ class _LibraryBridge(QObject):
         self.changed.emit(kind, paper_id)
 
 
-class MainWindow(QMainWindow):
+def _keys(primary: str, standard: QKeySequence.StandardKey) -> list[QKeySequence]:
+    """The README's shortcut first (the menu shows it), then the platform's own. Some standard keys
+    are empty on X11 without KDE (Preferences, Quit), so a shortcut by name alone did nothing there."""
+    first = QKeySequence(primary)
+    return [first] + [k for k in QKeySequence.keyBindings(standard) if k != first]
+
+
+class MainWindow(SearchMixin, QMainWindow):
     importFinished = Signal(list)   # ImportResults of the last import (tests, integration)
 
     def __init__(self, library, parent: QWidget | None = None, *, url_opener=None):
@@ -181,11 +189,13 @@ class MainWindow(QMainWindow):
                                               "Ctrl+Shift+I")
         self.act_open_pdf = self._action(self.tr("&Open PDF…"), self.open_pdf_dialog, QKeySequence.StandardKey.Open)
         self.act_export = self._action(self.tr("&Export Notes…"), self.show_export_dialog, "Ctrl+E")
+        # Ctrl+, by name: QKeySequence.Preferences is empty on X11 (and other non-KDE Linux desktops),
+        # so the shortcut did nothing there and the menu showed none
         self.act_settings = self._action(self.tr("&Settings…"), self.show_settings,
-                                         QKeySequence.StandardKey.Preferences)
+                                         _keys("Ctrl+,", QKeySequence.StandardKey.Preferences))
         self.act_close_tab = self._action(self.tr("&Close Tab"), lambda: self.close_tab(self.tabs.currentIndex()),
-                                          QKeySequence.StandardKey.Close)
-        self.act_quit = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+                                          _keys("Ctrl+W", QKeySequence.StandardKey.Close))
+        self.act_quit = self._action(self.tr("&Quit"), self.close, _keys("Ctrl+Q", QKeySequence.StandardKey.Quit))
         self.act_quit.setMenuRole(QAction.MenuRole.QuitRole)
         self.act_settings.setMenuRole(QAction.MenuRole.PreferencesRole)
         for a in (self.act_import_files, self.act_import_folder, None, self.act_open_pdf, self.act_close_tab, None,
@@ -747,71 +757,6 @@ class MainWindow(QMainWindow):
         if first is not None:
             self.table.scrollTo(first)
 
-    # ================================================================== search panel hook
-    def attach_search_panel(self, panel) -> QDockWidget:
-        """Dock a search panel (readerapp.ui.search_panel.SearchPanel: signal
-        hitActivated(int paper_id, int page0_or_-1, object bbox), focus_query()).
-        A hit opens its paper at the passage; Ctrl+K focuses the query."""
-        dock = QDockWidget(self.tr("Search"), self)
-        dock.setObjectName("searchDock")
-        dock.setWidget(panel)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        panel.hitActivated.connect(
-            lambda pid, page0, bbox: self.open_paper(pid, page0 if page0 is not None and page0 >= 0 else None, bbox))
-        act = dock.toggleViewAction()
-        act.setText(self.tr("Searc&h Pane"))
-        self.view_menu.insertAction(self.act_night, act)
-        self.act_search = self._action(self.tr("&Search Library"),
-                                       lambda: (self._show_search_dock(), panel.focus_query()), "Ctrl+K")
-        self.view_menu.insertAction(act, self.act_search)
-        self.search_dock = dock
-        return dock
-
-    def install_semantic_search(self, *, start_embedding: bool = True):
-        """The search pane (Ctrl+K: keyword, semantic and hybrid search) and the
-        background embedder, which embeds new and changed text a few seconds
-        after each change. Called after the window is shown: the model itself
-        loads only when the first semantic query or embedding needs it."""
-        from .embedding import EmbeddingController
-        from .search_panel import SearchPanel
-
-        self.search_panel = SearchPanel(self.library, self)
-        dock = self.attach_search_panel(self.search_panel)
-        dock.hide()
-        self.act_similar = self._action(self.tr("Papers &Like This"), self._show_similar, "Ctrl+Shift+K")
-        self.view_menu.insertAction(dock.toggleViewAction(), self.act_similar)
-        self.embedding = EmbeddingController(self.library, self)
-        self.embedding.progress.connect(self._embedding_progress)
-        self.embedding.finished.connect(lambda _stats: self.statusBar().clearMessage())
-        self.embedding.failed.connect(
-            lambda msg: self.statusBar().showMessage(self.tr("Semantic search: %1").replace("%1", msg), 10000))
-        if start_embedding:
-            self.embedding.set_auto_start(True)
-            QTimer.singleShot(5000, self, self._start_embedding)  # after start-up, not during it
-        return dock
-
-    def _start_embedding(self) -> None:
-        if not self._closing and self.embedding is not None:
-            self.embedding.start()
-
-    def _embedding_progress(self, phase: str, done: int, total: int) -> None:
-        if total:
-            self.statusBar().showMessage(
-                self.tr("Preparing semantic search: %1 of %2").replace("%1", str(done)).replace("%2", str(total)))
-
-    def _show_similar(self) -> None:
-        tab = self.current_reader()
-        ids = [tab.paper_id] if tab is not None else self.table.selected_paper_ids()
-        if not ids:
-            self.statusBar().showMessage(self.tr("Open or select a paper first"), 5000)
-            return
-        self._show_search_dock()
-        self.search_panel.show_similar(ids[0])
-
-    def _show_search_dock(self) -> None:
-        self.search_dock.show()
-        self.search_dock.raise_()
-
     # ================================================================== dialogs
     def show_error(self, message: str) -> None:
         """One line in the status bar and a warning box (not blocking the tests: see app.py)."""
@@ -833,7 +778,7 @@ class MainWindow(QMainWindow):
     def show_settings(self):
         from .settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(parent=self)
+        dialog = SettingsDialog(parent=self, current_library=self.library.folder)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.apply_settings(dialog.settings, dialog.changed))
         dialog.open()

@@ -1250,6 +1250,29 @@ class PdfView(QAbstractScrollArea):
         self._flash_timer.start()
         self.viewport().update()
 
+    def show_passage(self, page: int, rect) -> None:
+        """Centre `rect` (PDF points) of `page` in the view at the current zoom (the zoom is kept),
+        flash it, and make `page` the current page even where the next page fills more of the view.
+        (Desk branch, issue 14: a search hit opens here.)"""
+        if not self._sizes:
+            return
+        page = max(0, min(int(page), len(self._sizes) - 1))
+        r = tuple(float(v) for v in (tuple(rect) if not isinstance(rect, pymupdf.Rect) else rect))
+        self._hist_back.append(self._position())
+        self._hist_fwd.clear()
+        pr, ppp = self._page_rect(page), self._ppp()
+        vp = self.viewport()
+        self.verticalScrollBar().setValue(round(pr.y() + (r[1] + r[3]) / 2 * ppp - vp.height() / 2))
+        if self.horizontalScrollBar().maximum() > 0:
+            self.horizontalScrollBar().setValue(round(pr.x() + (r[0] + r[2]) / 2 * ppp - vp.width() / 2))
+        self._flash = (page, r)
+        self._flash_clock.restart()
+        self._flash_timer.start()
+        if self._cur_page != page:
+            self._cur_page = page
+            self.pageChanged.emit(page)
+        self.viewport().update()
+
     def _flash_tick(self) -> None:
         if self._flash_clock.elapsed() > FLASH_MS:
             self._flash = None

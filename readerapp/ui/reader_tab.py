@@ -677,10 +677,8 @@ class ReaderTab(QWidget):
         if self.view is None:
             return
         page0 = max(0, min(int(page0), self.view.page_count() - 1))
-        if bbox:
-            x0, y0, x1, y1 = (float(v) for v in bbox)
-            self.view.go_to(page0, max(0.0, y0 - 40))
-            self.view.flash_region(page0, (x0, y0, x1, y1))
+        if bbox:  # a passage: centred at the current zoom, flashed, its page shown in the counter
+            self.view.show_passage(page0, tuple(float(v) for v in bbox))
         else:
             self.view.go_to(page0)
 
@@ -940,10 +938,11 @@ class ReaderTab(QWidget):
         h = self.highlights.highlight(hid)
         if h is None:
             return
-        text, ok = QInputDialog.getMultiLineText(self, self.tr("Comment"),
-                                                 self.tr("Comment on the highlight on page %1:")
-                                                 .replace("%1", str(h.page + 1)), h.comment)
-        if ok:
+        from .comment_dialog import ask_comment
+
+        text = ask_comment(self, self.tr("Comment"),
+                           self.tr("Comment on the highlight on page %1:").replace("%1", str(h.page + 1)), h.comment)
+        if text is not None:
             self.set_highlight_comment(hid, text.strip())
 
     def send_to_note(self, hid: int, field: str) -> None:
@@ -951,8 +950,7 @@ class ReaderTab(QWidget):
         h = self.highlights.highlight(hid)
         if h is None:
             return
-        self.note.append_quote(field, quote_markdown(h))
-        self.side.setCurrentIndex(SIDE_NOTE)
+        self.note.append_quote(field, quote_markdown(h))  # the side panel stays where the user is
         names = {"problem": self.tr("Problem"), "method": self.tr("Method"), "results": self.tr("Results"),
                  "notes": self.tr("Notes")}
         self.statusMessage.emit(self.tr("Quote added to %1").replace("%1", names.get(field, field)))

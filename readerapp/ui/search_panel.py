@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1  # (paper_id, page0 or -1, bbox or None)
 HTML_ROLE = Qt.ItemDataRole.UserRole + 2
+MORE_ROLE = Qt.ItemDataRole.UserRole + 3  # on the "N more in this paper" row: how many are folded
+SHOWN_PER_PAPER = 3                       # hits shown per paper; the rest fold under "N more…"
 DEBOUNCE_MS = 300
 RESULT_LIMIT = 50
 
@@ -377,6 +379,9 @@ class SearchPanel(QWidget):
             return f"#{paper_id}"
 
     def _show_hits(self, hits, similar: bool = False) -> None:
+        from .theme import secondary_text
+
+        dim = secondary_text().name()  # page numbers and scores: readable in Light and Dark
         self.results.clear()
         groups: dict[int, QTreeWidgetItem] = {}
         for h in hits:
@@ -385,7 +390,7 @@ class SearchPanel(QWidget):
                 parent = QTreeWidgetItem(self.results)
                 parent.setData(0, HIT_ROLE, (h.paper_id, -1, None))
                 label = html.escape(h.title or f"#{h.paper_id}", quote=False)
-                extra = f" <span style='color:#777'>({h.score:.2f})</span>" if similar else ""
+                extra = f" <span style='color:{dim}'>({h.score:.2f})</span>" if similar else ""
                 parent.setData(0, HTML_ROLE, f"<b>{label}</b>{extra}")
                 parent.setToolTip(0, h.title)
                 groups[h.paper_id] = parent
@@ -397,8 +402,9 @@ class SearchPanel(QWidget):
             page0 = h.page - 1 if h.page else -1
             child.setData(0, HIT_ROLE, (h.paper_id, page0, tuple(h.bbox) if h.bbox else None))
             where = QCoreApplication.translate("SearchPanel", "p. %1").replace("%1", str(h.page)) if h.page else QCoreApplication.translate("SearchPanel", "title/notes")
-            child.setData(0, HTML_ROLE, f"<span style='color:#666'>{where}</span>&nbsp; {h.snippet}")
+            child.setData(0, HTML_ROLE, f"<span style='color:{dim}'>{where}</span>&nbsp; {h.snippet}")
         for item in groups.values():
+            self._fold(item)
             item.setExpanded(True)
             item.setText(0, "")
         if similar:
@@ -407,8 +413,34 @@ class SearchPanel(QWidget):
                               .replace("%2", title) if groups else QCoreApplication.translate("SearchPanel", "No similar papers found."))
         self.results.doItemsLayout()
 
+    def _fold(self, group: QTreeWidgetItem) -> None:
+        """Show the first SHOWN_PER_PAPER hits of a paper; the rest behind one "N more" row."""
+        n = group.childCount()
+        if n <= SHOWN_PER_PAPER:
+            return
+        for i in range(SHOWN_PER_PAPER, n):
+            group.child(i).setHidden(True)
+        more = QTreeWidgetItem(group)
+        folded = n - SHOWN_PER_PAPER
+        more.setData(0, MORE_ROLE, folded)
+        more.setData(0, HTML_ROLE, "<i>" + html.escape(QCoreApplication.translate(
+            "SearchPanel", "%n more in this paper…", "", folded)) + "</i>")
+        more.setToolTip(0, QCoreApplication.translate("SearchPanel", "Show the other hits in this paper"))
+
+    def unfold(self, group: QTreeWidgetItem) -> None:
+        for i in range(group.childCount() - 1, -1, -1):
+            child = group.child(i)
+            if child.data(0, MORE_ROLE) is not None:
+                group.removeChild(child)
+            else:
+                child.setHidden(False)
+        self.results.doItemsLayout()
+
     def _activate(self, item: QTreeWidgetItem | None) -> None:
         if item is None:
+            return
+        if item.data(0, MORE_ROLE) is not None:
+            self.unfold(item.parent())
             return
         data = item.data(0, HIT_ROLE)
         if data:

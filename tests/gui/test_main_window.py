@@ -579,7 +579,7 @@ def test_search_pane_is_installed_and_opens_hits(qtbot, embedded_corpus_library,
     panel.results.setCurrentItem(top.child(0))
     qtbot.keyClick(panel.results, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: w.current_reader() is not None and w.current_reader().paper_id == bn, timeout=10_000)
-    assert w.current_reader().view.state()["page"] == page0  # the passage at the top of the view
+    assert w.current_reader().view.current_page() == page0  # the passage's page, centred in the view
     w.act_similar.trigger()  # papers like the open one
     qtbot.waitUntil(lambda: panel.results.topLevelItemCount() > 0
                     and bn not in [panel.results.topLevelItem(i).data(0, HIT_ROLE)[0]
