@@ -16,28 +16,26 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QActionGroup, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (QApplication, QDockWidget, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMainWindow,
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMainWindow,
                                QMenu, QMessageBox, QProgressBar, QPushButton, QStackedWidget, QTabWidget,
                                QVBoxLayout, QWidget)
 
 from readerapp import __version__
 from readerapp.core.models import STATUSES
-from readerapp.core.paths import user_config_dir
 
 from .import_worker import ImportSummaryDialog, ImportThread, importable_paths
-from .color_modes import COLOR_MODES, check_mode
+from .color_modes import check_mode
 from .main_search import SearchMixin
+from .main_session import SESSION_KEY, WINDOW_SETTINGS_FILE, SessionMixin  # noqa: F401 (re-exported)
 from .metadata_edit import editor_for
 from .library_view import PAPER_ID_ROLE, PaperFilterProxy, PaperTable, PaperTableModel, SidebarTree, _status_label
 from .reader_tab import ReaderTab
 
 log = logging.getLogger(__name__)
 
-SESSION_KEY = "ui:session"
 VIEW_KEY = "view:{}"
-WINDOW_SETTINGS_FILE = "window.ini"
 
 
 class _LibraryBridge(QObject):
@@ -57,7 +55,7 @@ def _keys(primary: str, standard: QKeySequence.StandardKey) -> list[QKeySequence
     return [first] + [k for k in QKeySequence.keyBindings(standard) if k != first]
 
 
-class MainWindow(SearchMixin, QMainWindow):
+class MainWindow(SessionMixin, SearchMixin, QMainWindow):
     importFinished = Signal(list)   # ImportResults of the last import (tests, integration)
 
     def __init__(self, library, parent: QWidget | None = None, *, url_opener=None):
@@ -545,61 +543,6 @@ class MainWindow(SearchMixin, QMainWindow):
         tab = self.current_reader()
         if tab is not None and tab.view is not None:
             tab.view.forward()
-
-    # ================================================================== session
-    def save_session(self) -> None:
-        tabs = self.reader_tabs()
-        cur = self.current_reader()
-        try:
-            for tab in tabs:
-                self._save_view(tab)
-            self.library.set_setting(SESSION_KEY, {"tabs": [t.paper_id for t in tabs],
-                                                   "current": cur.paper_id if cur is not None else None})
-        except Exception:
-            log.warning("could not save the session", exc_info=True)
-
-    def restore_session(self) -> None:
-        """Reopen the tabs of the last session (papers deleted since are skipped)."""
-        data = self.library.get_setting(SESSION_KEY) or {}
-        if not isinstance(data, dict):
-            return
-        known = set(self.library.all_paper_ids())
-        for pid in data.get("tabs") or []:
-            if isinstance(pid, int) and pid in known:
-                self.open_paper(pid, focus=False)
-        cur = data.get("current")
-        idx = self.tab_index_of(cur) if isinstance(cur, int) else -1
-        if idx > 0:
-            self.tabs.setCurrentIndex(idx)
-
-    def _window_settings(self) -> QSettings:
-        return QSettings(str(user_config_dir() / WINDOW_SETTINGS_FILE), QSettings.Format.IniFormat)
-
-    def _restore_window(self) -> None:
-        s = self._window_settings()
-        geometry = s.value("geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        state = s.value("state")
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            self.restoreState(state)
-        header = s.value("header")
-        if isinstance(header, QByteArray) and not header.isEmpty():
-            self.table.horizontalHeader().restoreState(header)
-            hdr = self.table.horizontalHeader()
-            self.model.sort(hdr.sortIndicatorSection(), hdr.sortIndicatorOrder())
-        mode = str(s.value("color_mode", "") or ("night" if str(s.value("night", "false")).lower() == "true"
-                                                 else "normal"))
-        self.set_color_mode(mode if mode in COLOR_MODES else "normal")
-
-    def save_window(self) -> None:
-        s = self._window_settings()
-        s.setValue("geometry", self.saveGeometry())
-        s.setValue("state", self.saveState())
-        s.setValue("header", self.table.horizontalHeader().saveState())
-        s.setValue("color_mode", self._color_mode)
-        s.remove("night")  # the old key: read once, then replaced by color_mode
-        s.sync()
 
     def closeEvent(self, ev) -> None:
         if self._import is not None and self._import.isRunning():

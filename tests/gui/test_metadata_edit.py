@@ -154,3 +154,28 @@ def test_side_panel_details_edit_with_undo(qtbot, window, corpus_library):
     qtbot.waitUntil(lambda: form.edits["url"].text() == "", timeout=2000)
     qtbot.keyClick(form.toggle, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert lib.get_paper(pid).url == "https://arxiv.org/abs/1406.2661"
+
+
+def test_a_table_layout_saved_with_fewer_columns_keeps_the_new_columns_hidden(qtbot, corpus_library):
+    """A window.ini from before the arXiv/DOI/URL/code columns: they stay hidden, the old widths come back."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QStandardItemModel
+    from PySide6.QtWidgets import QTableView
+
+    from readerapp.core.paths import user_config_dir
+    from readerapp.ui.main_window import WINDOW_SETTINGS_FILE
+
+    old = QTableView()
+    qtbot.addWidget(old)
+    old.setModel(QStandardItemModel(1, 6, old))
+    old.setColumnWidth(1, 333)
+    path = user_config_dir() / WINDOW_SETTINGS_FILE
+    path.unlink(missing_ok=True)
+    s = QSettings(str(path), QSettings.Format.IniFormat)
+    s.setValue("header", old.horizontalHeader().saveState())
+    s.sync()
+    w = MainWindow(corpus_library, url_opener=lambda url: None)
+    qtbot.addWidget(w)
+    assert [w.table.isColumnHidden(c) for c in w.model.OPTIONAL_COLUMNS] == [True] * 4
+    assert w.table.columnWidth(1) == 333
+    path.unlink(missing_ok=True)
