@@ -157,9 +157,9 @@ class SearchPanel(QWidget):
         self.reload_filters()
 
         self.message = QLabel(self)
-        self.message.setWordWrap(False)
-        # a long message must not widen the panel: it is clipped, the tooltip holds all of it
-        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # a long message (why semantic search is off for a query) wraps; it never widens the panel
+        self.message.setWordWrap(True)
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.results = QTreeWidget(self)
         self.results.setHeaderHidden(True)

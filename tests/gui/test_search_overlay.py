@@ -145,6 +145,9 @@ def test_overlay_keeps_the_reader_and_opens_passages_centred(qtbot, window, embe
 
 
 def test_chinese_query_with_the_english_model_says_so_and_off_topic_finds_nothing(qtbot, window):
+    from tests.gui.test_export_dialog import _cjk_font
+
+    _cjk_font()  # the screenshot shows the query, not boxes
     w = window
     w.act_search.trigger()
     panel = w.search_panel
