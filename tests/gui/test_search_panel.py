@@ -135,14 +135,16 @@ def test_hybrid_results_replace_keyword_results_and_screenshot(qtbot, embedded_c
     qtbot.waitUntil(lambda: panel.results.topLevelItemCount() > 0, timeout=5000)
     assert panel._model is None and panel.message.text().startswith("Keyword results")
     keyword_first = [panel.results.topLevelItem(0).child(i).data(0, HIT_ROLE)
-                     for i in range(panel.results.topLevelItem(0).childCount())]
+                     for i in range(panel.results.topLevelItem(0).childCount())
+                     if panel.results.topLevelItem(0).child(i).data(0, HIT_ROLE)]  # not the "N more" row
     assert all(h[2] is None for h in keyword_first)  # keyword hits: no passage box yet
     # ... and the hybrid results replace them
     qtbot.waitUntil(lambda: panel._model is not None and "hit(s)" in panel.message.text(), timeout=60000)
     panel.wait_idle()
     assert papers_shown(panel)[0] == bn
     hits = [panel.results.topLevelItem(0).child(i).data(0, HIT_ROLE)
-            for i in range(panel.results.topLevelItem(0).childCount())]
+            for i in range(panel.results.topLevelItem(0).childCount())
+            if panel.results.topLevelItem(0).child(i).data(0, HIT_ROLE)]
     with_box = [h for h in hits if h[2] is not None]
     assert with_box, hits
     pid, page0, bbox = with_box[0]

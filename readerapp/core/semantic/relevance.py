@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import unicodedata
 
-# Calibrated floors (cosine) per model name; other models get DEFAULT_FLOOR, which only drops noise.
+# Calibrated floors (cosine) per model name. A model nobody calibrated has its own score scale: no
+# floor for it (DEFAULT_FLOOR), rather than a guess that could drop its good hits.
 FLOORS = {"all-MiniLM-L6-v2": 0.30, "sentence-transformers/all-MiniLM-L6-v2": 0.30}
-DEFAULT_FLOOR = 0.20
+DEFAULT_FLOOR = -1.0
 
 # Models that read many scripts. Anything else named here or by a folder is taken as English-only
 # unless its name says "multilingual" (or m3/LaBSE/xlm), as the sentence-transformers family names do.
