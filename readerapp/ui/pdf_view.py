@@ -838,6 +838,9 @@ class PdfView(QAbstractScrollArea):
         self._relayout()
         if anchor is not None:
             self._restore_anchor(anchor)
+        passage = getattr(self, "_passage", None)
+        if passage is not None and time.monotonic() - passage[2] < 1.0:
+            self._centre_passage(passage[0], passage[1])  # a new tab laid out after the hit was opened
         self._schedule()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
@@ -1260,14 +1263,18 @@ class PdfView(QAbstractScrollArea):
         r = tuple(float(v) for v in (tuple(rect) if not isinstance(rect, pymupdf.Rect) else rect))
         self._hist_back.append(self._position())
         self._hist_fwd.clear()
+        self._passage = (page, r, time.monotonic())
+        self._centre_passage(page, r)
+        self._flash = (page, r)
+        self._flash_clock.restart()
+        self._flash_timer.start()
+
+    def _centre_passage(self, page: int, r: tuple) -> None:
         pr, ppp = self._page_rect(page), self._ppp()
         vp = self.viewport()
         self.verticalScrollBar().setValue(round(pr.y() + (r[1] + r[3]) / 2 * ppp - vp.height() / 2))
         if self.horizontalScrollBar().maximum() > 0:
             self.horizontalScrollBar().setValue(round(pr.x() + (r[0] + r[2]) / 2 * ppp - vp.width() / 2))
-        self._flash = (page, r)
-        self._flash_clock.restart()
-        self._flash_timer.start()
         if self._cur_page != page:
             self._cur_page = page
             self.pageChanged.emit(page)

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineE
                                QStyledItemDelegate, QStyleOptionViewItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
+from readerapp.core.passage import locate
+
 log = logging.getLogger(__name__)
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1  # (paper_id, page0 or -1, bbox or None)
@@ -260,7 +262,9 @@ class SearchPanel(QWidget):
         from readerapp.core import hybrid
 
         def run_keyword():
-            return hybrid.search(self.library, text, mode="keyword", limit=RESULT_LIMIT, **opts), []
+            hits = hybrid.search(self.library, text, mode="keyword", limit=RESULT_LIMIT, **opts)
+            locate(self.library, hits)  # the marked words' box: a click centres it like a passage
+            return hits, []
 
         if mode == "keyword":
             self._submit(run_keyword, seq, "hits")
@@ -298,6 +302,7 @@ class SearchPanel(QWidget):
             notes: list[str] = []
             hits = hybrid.search(self.library, text, mode=mode, limit=RESULT_LIMIT, model=model,
                                  notice=notes.append, **opts)
+            locate(self.library, hits)
             return hits, notes
 
         self._submit(run, seq, "hits")
