@@ -77,6 +77,6 @@ def uncovered_script(text: str, model_name: str) -> str | None:
 
 
 def uncovered_message(script: str, model_name: str) -> str:
-    return (f"the embedding model {model_name} reads English only, and this query is in {script}: semantic "
-            f"search would return noise. Showing keyword results; for {script} set a multilingual model "
-            f"(Settings ▸ Embedding model, e.g. {SUGGESTED_MODEL})")
+    return (f"the embedding model {model_name} reads English only and this query is in {script}, so search by "
+            f"meaning would return noise; for {script} set a multilingual embedding model (Settings ▸ Embedding "
+            f"model, or `readerapp config set embedding_model {SUGGESTED_MODEL}`)")
