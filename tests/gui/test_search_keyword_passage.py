@@ -54,6 +54,7 @@ def test_a_keyword_hit_opens_centred_on_its_words(qtbot, corpus_library):
     qtbot.keyClick(panel.query, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: panel.results.topLevelItemCount() > 0, timeout=20_000)
     panel.wait_idle()
+    shot(w, "search-overlay-keyword-results")
     group = panel.results.topLevelItem(0)
     hit = next(group.child(i) for i in range(group.childCount())
                if group.child(i).data(0, HIT_ROLE) and group.child(i).data(0, HIT_ROLE)[1] > 0
