@@ -41,6 +41,7 @@ def new_window(qtbot):
     return make
 
 
+@pytest.mark.semantic  # the real background run loads the embedding model
 def test_no_stale_or_empty_embedding_progress(qtbot, library, new_window):
     w = new_window(library)
     w.install_semantic_search(start_embedding=False)
