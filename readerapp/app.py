@@ -83,6 +83,12 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance()
     own_app = app is None
     if own_app:
+        from readerapp import xcbcheck
+
+        problem = xcbcheck.check()
+        if problem:  # Qt would abort (exit 134) without saying which package is missing
+            print(problem, file=sys.stderr)
+            return 1
         QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
         app = QApplication([sys.argv[0] if sys.argv else "readerapp"])
     app.setApplicationName("readerapp")

@@ -84,16 +84,25 @@ def allowed_papers(library, *, section=None, tag=None, year=None, status=None, p
 
 
 def semantic_search(library, query: str, *, limit: int = 20, allowed: set[int] | None = None,
-                    model=None) -> list[SearchHit]:
+                    model=None, min_score: float | None = None) -> list[SearchHit]:
+    """Passages closest in meaning. Hits below the model's relevance floor (min_score, default
+    relevance.floor_for(model)) are dropped; a query in a script the model cannot read raises
+    InvalidValue with one line that says so (hybrid then shows keyword results)."""
+    from readerapp.core.semantic import relevance
     from readerapp.core.semantic.model import load_model
     from readerapp.core.semantic.store import search as vector_search
 
     if allowed is not None and not allowed:
         return []
     model = model or load_model()
+    script = relevance.uncovered_script(query, model.name)
+    if script is not None:
+        raise InvalidValue(relevance.uncovered_message(script, model.name))
     check_vectors(library, model)
     qvec = model.encode([query])[0]
-    ranked = vector_search(library, _index(library), qvec, limit, allowed)
+    floor = relevance.floor_for(model.name) if min_score is None else min_score
+    ranked = [(cid, score) for cid, score in vector_search(library, _index(library), qvec, limit, allowed)
+              if score >= floor]
     if not ranked:
         return []
     with library.lock:

@@ -1,16 +1,20 @@
 """File > Export…: write the paper list in the user's style.
 
 Choose a style, a section (or all), the labels' language, a target file and a
-notes folder; the dialog shows the Markdown, or the unified diff of the target
-file, before anything is written. Rendering and writing run off the GUI thread;
-the core API does the work (readerapp.core.export)."""
+notes folder; the dialog shows the list rendered (as GitHub would show it) and
+its Markdown, or the unified diff of the target file, before anything is
+written; Copy puts the Markdown on the clipboard; after writing, a confirmation
+names every file written. The style's line names the columns the list really
+has. Rendering and writing run off the GUI thread; the core API does the work
+(readerapp.core.export)."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,8 +25,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QTabWidget,
+    QTextBrowser,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -31,15 +38,19 @@ from PySide6.QtWidgets import (
 
 from readerapp.core.models import ExportStyle
 
+from readerapp.core.notemarkdown import render_markdown
+
 from .workers import Job, run_in_background
 
 
 class ExportDialog(QDialog):
 
     def _style_names(self) -> dict[str, str]:
-        return {ExportStyle.TABLE.value: self.tr("Table (paper | code | venue | summary | notes)"),
-                ExportStyle.DATED.value: self.tr("Dated list"), ExportStyle.VENUE.value: self.tr("By venue"),
-                ExportStyle.DIGEST.value: self.tr("Digest")}
+        # the table's real columns are shown under the style (columns_label), from the rendered list
+        return {ExportStyle.TABLE.value: self.tr("Table (one per section)"),
+                ExportStyle.DATED.value: self.tr("Dated list (- YYYYMMDD VENUE comment：[Title](url))"),
+                ExportStyle.VENUE.value: self.tr("By venue (## VENUE YEAR, ### topic, [【Title】](url))"),
+                ExportStyle.DIGEST.value: self.tr("Digest (bold title, tags, summary, paper and code links)")}
 
     def __init__(self, library, parent: QWidget | None = None):
         super().__init__(parent)
@@ -118,8 +129,13 @@ class ExportDialog(QDialog):
         notes_row.addWidget(self.notes_check)
         notes_row.addWidget(self.notes_edit, 1)
 
+        self.columns_label = QLabel()
+        self.columns_label.setObjectName("exportColumns")
+        self.columns_label.setWordWrap(True)
+        self.columns_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form = QFormLayout()
         form.addRow(self.tr("Style:"), self.style_box)
+        form.addRow("", self.columns_label)
         form.addRow(self.tr("Sections:"), self.section_tree)
         form.addRow(self.tr("Language:"), self.lang_box)
         form.addRow(self.tr("List name:"), self.name_box)
@@ -127,10 +143,22 @@ class ExportDialog(QDialog):
         form.addRow(self.tr("Notes:"), notes_row)
 
         self.preview_label = QLabel(self.tr("Preview"))
-        self.preview = QPlainTextEdit()
+        self.rendered = _SafeBrowser()
+        self.rendered.setObjectName("exportRendered")
+        self.preview = QPlainTextEdit()  # the Markdown, or the diff of the target file
         self.preview.setReadOnly(True)
         self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.preview_tabs = QTabWidget()
+        self.preview_tabs.setObjectName("exportPreviewTabs")
+        self.preview_tabs.addTab(self.rendered, self.tr("Rendered"))
+        self.preview_tabs.addTab(self.preview, self.tr("Markdown"))
+        self.copy_button = QPushButton(self.tr("Copy Markdown"))
+        self.copy_button.setObjectName("copyMarkdown")
+        self.copy_button.setToolTip(self.tr("Copy the list's Markdown to the clipboard"))
+        self.copy_button.setEnabled(False)
+        self.copy_button.clicked.connect(self.copy_markdown)
+        self.preview_tabs.setCornerWidget(self.copy_button, Qt.Corner.TopRightCorner)
         self.status = QLabel("")
         self.status.setWordWrap(True)
 
@@ -149,7 +177,7 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.preview_label)
-        layout.addWidget(self.preview, 1)
+        layout.addWidget(self.preview_tabs, 1)
         layout.addWidget(self.status)
         layout.addLayout(bottom)
 
@@ -234,7 +262,9 @@ class ExportDialog(QDialog):
             from readerapp.core.export.readme import plan_export
 
             try:
-                return plan_export(library, opts, into=target), ""
+                plan = plan_export(library, opts, into=target)
+                # the rendered view is made here too: a list of 2,000 papers takes a while
+                return (plan, render_markdown(plan.markdown)), ""
             except ReaderError as exc:
                 return None, str(exc)
             except Exception as exc:  # shown in the dialog, never a crash
@@ -253,24 +283,33 @@ class ExportDialog(QDialog):
         self._jobs.append(job)
         job.finished.connect(lambda: self._jobs.remove(job) if job in self._jobs else None)
 
-    def _on_planned(self, gen: int, plan, error: str) -> None:
+    def _on_planned(self, gen: int, result, error: str) -> None:
         if gen != self._generation:
             return  # an older request
+        plan, rendered = result if result is not None else (None, "")
         self._plan = plan
         if plan is None:
             self.preview.setPlainText("")
+            self.rendered.setHtml("")
+            self.columns_label.clear()
+            self.copy_button.setEnabled(False)
             self.status.setText(error)
             self.write_button.setEnabled(False)
             return
+        self.rendered.setHtml(rendered)
+        self.copy_button.setEnabled(bool(plan.markdown))
+        self._show_columns(plan.markdown)
         if self.target() or self.notes_check.isChecked():
             diff = plan.diff()
             self.preview_label.setText(self.tr("Changes to be written (unified diff)"))
+            self.preview_tabs.setTabText(1, self.tr("Changes"))
             self.preview.setPlainText(diff or self.tr("No changes: the file is up to date."))
             n = len(plan.changed)
             self.status.setText(self.tr("%n file(s) will change.", "", n) if n else self.tr("Nothing to write."))
             self.write_button.setEnabled(n > 0)
         else:
-            self.preview_label.setText(self.tr("Markdown"))
+            self.preview_label.setText(self.tr("Preview"))
+            self.preview_tabs.setTabText(1, self.tr("Markdown"))
             self.preview.setPlainText(plan.markdown)
             self.status.setText(self.tr("Choose a target file to write the list into."))
             self.write_button.setEnabled(False)
@@ -309,7 +348,45 @@ class ExportDialog(QDialog):
             return
         self.written_paths = [Path(p) for p in written]
         self.status.setText(self.tr("Wrote %n file(s).", "", len(written)) + (" " + message if message else ""))
+        self._confirm(self.written_paths, message)
         self.accept()
+
+    def _confirm(self, paths: list[Path], message: str) -> None:
+        """A confirmation that names what was written; it stays after the dialog closes."""
+        lines = "".join(f"<li>{html.escape(str(p))}</li>" for p in paths)
+        text = self.tr("Wrote %n file(s):", "", len(paths))
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Export written"),
+                          f"<p>{html.escape(text)}</p><ul>{lines}</ul>"
+                          + (f"<p>{html.escape(message)}</p>" if message else ""),
+                          QMessageBox.StandardButton.Ok, self.parentWidget())
+        box.setObjectName("exportConfirmation")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.confirmation = box
+
+    def copy_markdown(self) -> None:
+        plan = self._plan
+        if plan is None or not plan.markdown:
+            return
+        QGuiApplication.clipboard().setText(plan.markdown)
+        self.status.setText(self.tr("Copied the Markdown (%n line(s)) to the clipboard.", "",
+                                    plan.markdown.count("\n") + 1))
+
+    def _show_columns(self, markdown_text: str) -> None:
+        """The table style's real columns, read from the header row of the list's first table."""
+        if self.style_box.currentData() != "table":
+            self.columns_label.clear()
+            self.columns_label.hide()
+            return
+        header = next((ln for ln in markdown_text.splitlines() if ln.startswith("|") and ln.rstrip().endswith("|")),
+                      None)
+        if header is None:
+            self.columns_label.setText(self.tr("No table yet: the list has no papers in these sections."))
+        else:
+            cols = [c.strip() for c in header.strip().strip("|").split("|")]
+            self.columns_label.setText(self.tr("Columns: %1").replace("%1", " | ".join(cols)))
+        self.columns_label.show()
 
     def done(self, result: int) -> None:
         self._closing = True
@@ -317,3 +394,19 @@ class ExportDialog(QDialog):
             job.cancel()
             job.wait()  # a write in progress finishes: never half a file list
         super().done(result)
+
+
+class _SafeBrowser(QTextBrowser):
+    """The rendered list: links are not followed and nothing (images) is loaded."""
+
+    def __init__(self):
+        super().__init__()
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.refused: list[str] = []
+        self.document().setDefaultStyleSheet(
+            "table { border-collapse: collapse; } th, td { border: 1px solid #9a9a9a; padding: 3px 6px; }")
+
+    def loadResource(self, kind: int, url):  # noqa: N802 (Qt override)
+        self.refused.append(url.toString())
+        return None

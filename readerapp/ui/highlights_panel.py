@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QMimeData, QModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QDrag, QFont, QFontMetrics, QIcon, QPainter, QPixmap, QUndoCommand
+from PySide6.QtGui import QColor, QDrag, QFont, QFontMetrics, QIcon, QPainter, QPalette, QPixmap, QUndoCommand
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QListWidget, QListWidgetItem, QMenu, QStyle,
                                QStyledItemDelegate, QStyleOptionViewItem)
 
@@ -20,6 +20,7 @@ from readerapp.core.errors import ReaderError
 from readerapp.core.models import Highlight
 
 from .note_editor import HIGHLIGHT_MIME
+from .theme import comment_text
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,8 @@ def swatch_icon(color: str, size: int = 16, underline: bool = False) -> QIcon:
         f.setBold(True)
         f.setUnderline(False)
         p.setFont(f)
-        p.setPen(QColor("#333333"))
+        # the letter in the theme's button text colour: readable on Light and Dark toolbars
+        p.setPen(QApplication.palette().color(QPalette.ColorRole.ButtonText))
         p.drawText(QRect(0, 0, size, size - 4), Qt.AlignmentFlag.AlignCenter, "U")
     else:
         p.setPen(c.darker(140))
@@ -222,7 +224,7 @@ class _HighlightDelegate(QStyledItemDelegate):
         if ch:
             p.setFont(italic)
             hint = not h.comment.strip()
-            p.setPen(dim if hint else QColor("#d6e8ff") if selected else QColor("#1f5fa8"))
+            p.setPen(dim if hint else QColor("#d6e8ff") if selected else comment_text(pal))
             p.drawText(QRect(x, y, text_w, ch), flags, comment)
         p.restore()
 

@@ -8,6 +8,7 @@ import time
 
 from PySide6.QtCore import (QAbstractTableModel, QByteArray, QMimeData, QModelIndex, QSortFilterProxyModel, Qt,
                             Signal)
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QInputDialog, QMenu, QMessageBox, QTableView,
                                QTreeWidget, QTreeWidgetItem, QWidget)
 
@@ -28,13 +29,20 @@ def _status_label(status: str) -> str:
 
 
 class PaperTableModel(QAbstractTableModel):
-    """Papers as rows: title, authors, year, venue, status, date added.
+    """Papers as rows: title, authors, year, venue, status, date added, and (hidden until
+    shown from the header's menu) arXiv id, DOI, URL, code URL.
 
     Sorting is done here on precomputed keys (one Python sort, not one Python
     call per comparison), and every row keeps a lower-cased haystack of
-    title, authors, venue and tags for the filter proxy."""
+    title, authors, venue and tags for the filter proxy.
 
-    COLUMNS = ("title", "authors", "year", "venue", "status", "date_added")
+    The bibliographic columns are editable in place when an `editor` (a
+    ui.metadata_edit.MetadataEditor, which writes through the library with undo) is set."""
+
+    editRefused = Signal(str)   # one line: why an inline edit was not saved
+
+    COLUMNS = ("title", "authors", "year", "venue", "status", "date_added", "arxiv_id", "doi", "url", "code_url")
+    OPTIONAL_COLUMNS = (6, 7, 8, 9)   # hidden by default
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -43,10 +51,11 @@ class PaperTableModel(QAbstractTableModel):
         self.haystacks: list[str] = []
         self._row_of: dict[int, int] = {}
         self._sort = (5, Qt.SortOrder.DescendingOrder)
+        self.editor = None                # MetadataEditor: makes the bibliographic columns editable
 
     def headers(self) -> list[str]:
         return [self.tr("Title"), self.tr("Authors"), self.tr("Year"), self.tr("Venue"), self.tr("Status"),
-                self.tr("Added")]
+                self.tr("Added"), self.tr("arXiv id"), self.tr("DOI"), self.tr("URL"), self.tr("Code URL")]
 
     # --------------------------------------------------------------- data
     def set_papers(self, papers: list) -> None:
@@ -60,12 +69,28 @@ class PaperTableModel(QAbstractTableModel):
         labels = {st: _status_label(st) for st in STATUSES}
         rows, hay = [], []
         for p in self._papers:
-            authors = ", ".join(p.authors)
-            venue = p.venue or ""
-            rows.append((p.title or "", authors, "" if p.year is None else str(p.year), venue,
-                         labels.get(p.status) or _status_label(p.status), (p.date_added or "")[:10]))
-            hay.append(f"{p.title}\n{authors}\n{venue}\n{' '.join(p.tags)}".casefold())
+            row, h = self._row_for(p, labels)
+            rows.append(row)
+            hay.append(h)
         self._rows, self.haystacks = rows, hay
+
+    @staticmethod
+    def _row_for(p, labels) -> tuple[tuple, str]:
+        authors = ", ".join(p.authors)
+        venue = p.venue or ""
+        row = (p.title or "", authors, "" if p.year is None else str(p.year), venue,
+               labels.get(p.status) or _status_label(p.status), (p.date_added or "")[:10],
+               p.arxiv_id or "", p.doi or "", p.url or "", p.code_url or "")
+        return row, f"{p.title}\n{authors}\n{venue}\n{' '.join(p.tags)}".casefold()
+
+    def update_paper(self, paper) -> None:
+        """Show a changed paper in its row at once (the full reload follows the change event)."""
+        row = self._row_of.get(paper.id, -1)
+        if row < 0:
+            return
+        self._papers[row] = paper
+        self._rows[row], self.haystacks[row] = self._row_for(paper, {st: _status_label(st) for st in STATUSES})
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
 
     def paper_at(self, row: int):
         return self._papers[row]
@@ -87,8 +112,15 @@ class PaperTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._rows[index.row()][index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() in (0, 1):
-            return self._rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.EditRole:
+            from readerapp.ui.metadata_edit import field_text
+
+            return field_text(self._papers[index.row()], self.COLUMNS[index.column()])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = self._rows[index.row()][index.column()] if index.column() in (0, 1) else ""
+            if self.COLUMNS[index.column()] in self._papers[index.row()].user_fields:
+                text += ("\n" if text else "") + self.tr("Set by hand: metadata extraction will not change it")
+            return text or None
         if role == PAPER_ID_ROLE:
             return self._papers[index.row()].id
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (2, 5):
@@ -102,7 +134,34 @@ class PaperTableModel(QAbstractTableModel):
 
     def flags(self, index):
         f = super().flags(index)
-        return f | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else f
+        if not index.isValid():
+            return f
+        f |= Qt.ItemFlag.ItemIsDragEnabled
+        if self.editor is not None and self.is_editable_column(index.column()):
+            f |= Qt.ItemFlag.ItemIsEditable
+        return f
+
+    def is_editable_column(self, column: int) -> bool:
+        from readerapp.ui.metadata_edit import EDITABLE_FIELDS
+
+        return 0 <= column < len(self.COLUMNS) and self.COLUMNS[column] in EDITABLE_FIELDS
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        """An inline edit: written through the MetadataEditor (undoable); a refused value
+        (e.g. year "soon") is reported by the editor and the row keeps the stored value."""
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or self.editor is None \
+                or not self.is_editable_column(index.column()):
+            return False
+        paper = self._papers[index.row()]
+        name = self.COLUMNS[index.column()]
+        error = self.editor.set_field(paper.id, name, str(value))
+        if error is not None:
+            from readerapp.ui.metadata_edit import field_label
+
+            self.editRefused.emit(self.tr("%1 not saved: %2").replace("%1", field_label(name)).replace("%2", error))
+            return False
+        self.update_paper(self.editor.library.get_paper(paper.id))
+        return True
 
     # --------------------------------------------------------------- sorting
     def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
@@ -275,7 +334,9 @@ class PaperTable(QTableView):
         super().__init__(parent)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # double-click and Enter open the paper; F2 or a click on the selected row's cell edits it
+        self.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
+                             | QAbstractItemView.EditTrigger.SelectedClicked)
         self.setDragEnabled(True)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.setAlternatingRowColors(True)
@@ -291,20 +352,51 @@ class PaperTable(QTableView):
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
         self.doubleClicked.connect(self._activated)
+
+    def _header_menu(self, pos) -> None:
+        """Show or hide columns (the arXiv id, DOI, URL and code URL columns start hidden)."""
+        header = self.horizontalHeader()
+        model = self.model()
+        menu = QMenu(self)
+        for col in range(1, model.columnCount()):  # the title column always stays
+            act = menu.addAction(str(model.headerData(col, Qt.Orientation.Horizontal)))
+            act.setCheckable(True)
+            act.setChecked(not header.isSectionHidden(col))
+            act.toggled.connect(lambda on, c=col: self.setColumnHidden(c, not on))
+        menu.exec(header.viewport().mapToGlobal(pos))
+        menu.deleteLater()
 
     def setup_columns(self) -> None:
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 220), (2, 60), (3, 140), (4, 90), (5, 100)):
+        for col, width in ((1, 220), (2, 60), (3, 140), (4, 90), (5, 100), (6, 100), (7, 160), (8, 200),
+                           (9, 200)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.setColumnWidth(col, width)
+        for col in PaperTableModel.OPTIONAL_COLUMNS:
+            self.setColumnHidden(col, True)
 
     def _activated(self, index) -> None:
         if index.isValid():
             self.activatedPaper.emit(int(index.data(PAPER_ID_ROLE)))
 
+    undo_stack = None  # the metadata edits' QUndoStack: Ctrl+Z / Ctrl+Shift+Z (Ctrl+Y) here undo/redo them
+
     def keyPressEvent(self, ev) -> None:
+        if self.undo_stack is not None and self.state() != self.State.EditingState:
+            ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+            if ev.matches(QKeySequence.StandardKey.Undo):
+                self.undo_stack.undo()
+                return
+            if ev.matches(QKeySequence.StandardKey.Redo) or (ev.key() == Qt.Key.Key_Z and ev.modifiers() == ctrl_shift):
+                self.undo_stack.redo()
+                return
+        if ev.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() == self.State.EditingState:
+            ev.accept()  # Enter in a cell editor (passed on by the line edit) commits the edit; it opens nothing
+            return
         if ev.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             for pid in self.selected_paper_ids() or [int(self.currentIndex().data(PAPER_ID_ROLE))]:
                 self.activatedPaper.emit(pid)

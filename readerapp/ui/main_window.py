@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMainWindow,
                                QMenu, QMessageBox, QProgressBar, QPushButton, QStackedWidget, QTabWidget,
@@ -24,21 +24,29 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QL
 
 from readerapp import __version__
 from readerapp.core.models import STATUSES
-from readerapp.core.paths import user_config_dir
 
 from .import_worker import ImportSummaryDialog, importable_paths, start_import_job
 from .workers import Job, gui_relay, run_in_background, shutdown_all
+from .color_modes import check_mode
+from .main_search import SearchMixin
+from .main_session import SESSION_KEY, WINDOW_SETTINGS_FILE, SessionMixin  # noqa: F401 (re-exported)
+from .metadata_edit import editor_for
 from .library_view import PAPER_ID_ROLE, PaperFilterProxy, PaperTable, PaperTableModel, SidebarTree, _status_label
 from .reader_tab import ReaderTab
 
 log = logging.getLogger(__name__)
 
-SESSION_KEY = "ui:session"
 VIEW_KEY = "view:{}"
-WINDOW_SETTINGS_FILE = "window.ini"
 
 
-class MainWindow(QMainWindow):
+def _keys(primary: str, standard: QKeySequence.StandardKey) -> list[QKeySequence]:
+    """The README's shortcut first (the menu shows it), then the platform's own. Some standard keys
+    are empty on X11 without KDE (Preferences, Quit), so a shortcut by name alone did nothing there."""
+    first = QKeySequence(primary)
+    return [first] + [k for k in QKeySequence.keyBindings(standard) if k != first]
+
+
+class MainWindow(SessionMixin, SearchMixin, QMainWindow):
     importFinished = Signal(list)   # ImportResults of the last import (tests, integration)
 
     def __init__(self, library, parent: QWidget | None = None, *, url_opener=None):
@@ -49,7 +57,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("readerapp")
         self.setAcceptDrops(True)
         self.resize(1280, 820)
-        self._night = False
+        self._color_mode = "normal"   # normal / night / sepia: one state for the window and every tab
         self._import: Job | None = None
         self._opening: Job | None = None
         self._open_after_import = False
@@ -76,7 +84,10 @@ class MainWindow(QMainWindow):
 
     # ================================================================== building
     def _build_library_tab(self) -> None:
+        self.metadata = editor_for(self.library)  # inline metadata edits, undoable (one stack per library)
         self.model = PaperTableModel(self)
+        self.model.editor = self.metadata
+        self.model.editRefused.connect(self.show_error, Qt.ConnectionType.QueuedConnection)  # after the editor closes
         self.proxy = PaperFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.table = PaperTable()
@@ -169,11 +180,13 @@ class MainWindow(QMainWindow):
                                               "Ctrl+Shift+I")
         self.act_open_pdf = self._action(self.tr("&Open PDF…"), self.open_pdf_dialog, QKeySequence.StandardKey.Open)
         self.act_export = self._action(self.tr("&Export Notes…"), self.show_export_dialog, "Ctrl+E")
+        # Ctrl+, by name: QKeySequence.Preferences is empty on X11 (and other non-KDE Linux desktops),
+        # so the shortcut did nothing there and the menu showed none
         self.act_settings = self._action(self.tr("&Settings…"), self.show_settings,
-                                         QKeySequence.StandardKey.Preferences)
+                                         _keys("Ctrl+,", QKeySequence.StandardKey.Preferences))
         self.act_close_tab = self._action(self.tr("&Close Tab"), lambda: self.close_tab(self.tabs.currentIndex()),
-                                          QKeySequence.StandardKey.Close)
-        self.act_quit = self._action(self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+                                          _keys("Ctrl+W", QKeySequence.StandardKey.Close))
+        self.act_quit = self._action(self.tr("&Quit"), self.close, _keys("Ctrl+Q", QKeySequence.StandardKey.Quit))
         self.act_quit.setMenuRole(QAction.MenuRole.QuitRole)
         self.act_settings.setMenuRole(QAction.MenuRole.PreferencesRole)
         for a in (self.act_import_files, self.act_import_folder, None, self.act_open_pdf, self.act_close_tab, None,
@@ -192,18 +205,32 @@ class MainWindow(QMainWindow):
         self.act_delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.act_delete.triggered.connect(lambda: self.delete_papers(self.table.selected_paper_ids()))
         self.table.addAction(self.act_delete)
+        self.table.undo_stack = self.metadata.undo_stack  # Ctrl+Z / Ctrl+Shift+Z undo inline edits in the table
         self.act_sidebar = self.sidebar_dock.toggleViewAction()
         self.act_sidebar.setText(self.tr("&Sections and Tags Pane"))
         self.act_sidebar.setShortcut(QKeySequence("F9"))
         self.addAction(self.act_sidebar)
         self.act_night = self._action(self.tr("&Night Mode"), self.set_night_mode, "Ctrl+Shift+N", checkable=True)
+        self.act_sepia = self._action(self.tr("&Sepia Pages"), lambda on: self.set_color_mode(
+            "sepia" if on else "normal"), checkable=True, name="sepia")
         self.act_fullscreen = self._action(self.tr("F&ull Screen"), self.set_full_screen,
                                            [QKeySequence("F11")], checkable=True)
         self.act_next_tab = self._action(self.tr("Next Tab"), lambda: self._cycle_tab(1), "Ctrl+Tab")
         self.act_prev_tab = self._action(self.tr("Previous Tab"), lambda: self._cycle_tab(-1), "Ctrl+Shift+Tab")
         for a in (self.act_library, self.act_filter, self.act_sidebar, None, self.act_next_tab, self.act_prev_tab,
-                  None, self.act_night, self.act_fullscreen):
+                  None, self.act_night, self.act_sepia, self.act_fullscreen):
             self.view_menu.addSeparator() if a is None else self.view_menu.addAction(a)
+
+        self.edit_menu = QMenu(self.tr("&Edit"), self)
+        mb.insertMenu(self.view_menu.menuAction(), self.edit_menu)
+        self.act_undo_meta = self.metadata.undo_stack.createUndoAction(self, self.tr("Undo"))
+        self.act_redo_meta = self.metadata.undo_stack.createRedoAction(self, self.tr("Redo"))
+        self.edit_menu.addAction(self.act_undo_meta)
+        self.edit_menu.addAction(self.act_redo_meta)
+        self.edit_menu.addSeparator()
+        # F2 is the table's own edit key (a window shortcut would take it from every other widget)
+        self.act_edit_cell = self.edit_menu.addAction(self.tr("Edit the Selected Paper's Cell") + "\tF2",
+                                                      self._edit_current_cell)
 
         self.go_menu = mb.addMenu(self.tr("&Go"))
         self.act_back = self._action(self.tr("&Back"), self.go_back, QKeySequence.StandardKey.Back)
@@ -241,6 +268,9 @@ class MainWindow(QMainWindow):
     # ================================================================== library pane
     def reload_papers(self) -> None:
         """Re-read the papers from the library, keeping the selection."""
+        if self.table.state() == PaperTable.State.EditingState:
+            self._reload_timer.start()  # a cell is being edited: a model reset would drop the typing
+            return
         selected = self.table.selected_paper_ids()
         papers = self.library.list_papers()
         self.model.set_papers(papers)
@@ -373,6 +403,15 @@ class MainWindow(QMainWindow):
         self.reload_papers()
         self.sidebar.reload()
 
+    def _edit_current_cell(self) -> None:
+        self.show_library()
+        idx = self.table.currentIndex()
+        if not idx.isValid() and self.proxy.rowCount():
+            idx = self.proxy.index(0, 0)
+        if idx.isValid():
+            self.table.setCurrentIndex(idx)
+            self.table.edit(idx)
+
     def set_status(self, paper_ids: list[int], status: str) -> None:
         try:
             for pid in paper_ids:
@@ -448,14 +487,14 @@ class MainWindow(QMainWindow):
             tab.titleChanged.connect(lambda t, tab=tab: self._retitle(tab, t))
             tab.statusMessage.connect(lambda m: self.statusBar().showMessage(m, 3000))
             tab.openPaperRequested.connect(self.open_paper)
-            if tab.view is not None and self._night:
-                tab.view.set_night_mode(True)
+            tab.color_mode_owner = self.set_color_mode  # its Night button changes the window's mode
             idx = self.tabs.addTab(tab, self._short(tab.title()))
             self.tabs.setTabToolTip(idx, tab.title())
             saved = self.library.get_setting(VIEW_KEY.format(paper_id))
             if isinstance(saved, dict) and page0 is None:
-                saved = {k: v for k, v in saved.items() if k != "night"}
+                saved = {k: v for k, v in saved.items() if k != "night"}  # the window's mode, not the paper's
                 tab.restore_state(saved)
+            tab.set_color_mode(self._color_mode)
         tab = self.tabs.widget(idx)
         if focus:
             self.tabs.setCurrentIndex(idx)
@@ -523,60 +562,6 @@ class MainWindow(QMainWindow):
         tab = self.current_reader()
         if tab is not None and tab.view is not None:
             tab.view.forward()
-
-    # ================================================================== session
-    def save_session(self) -> None:
-        tabs = self.reader_tabs()
-        cur = self.current_reader()
-        try:
-            for tab in tabs:
-                self._save_view(tab)
-            self.library.set_setting(SESSION_KEY, {"tabs": [t.paper_id for t in tabs],
-                                                   "current": cur.paper_id if cur is not None else None})
-        except Exception:
-            log.warning("could not save the session", exc_info=True)
-
-    def restore_session(self) -> None:
-        """Reopen the tabs of the last session (papers deleted since are skipped)."""
-        data = self.library.get_setting(SESSION_KEY) or {}
-        if not isinstance(data, dict):
-            return
-        known = set(self.library.all_paper_ids())
-        for pid in data.get("tabs") or []:
-            if isinstance(pid, int) and pid in known:
-                self.open_paper(pid, focus=False)
-        cur = data.get("current")
-        idx = self.tab_index_of(cur) if isinstance(cur, int) else -1
-        if idx > 0:
-            self.tabs.setCurrentIndex(idx)
-
-    def _window_settings(self) -> QSettings:
-        return QSettings(str(user_config_dir() / WINDOW_SETTINGS_FILE), QSettings.Format.IniFormat)
-
-    def _restore_window(self) -> None:
-        s = self._window_settings()
-        geometry = s.value("geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        state = s.value("state")
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            self.restoreState(state)
-        header = s.value("header")
-        if isinstance(header, QByteArray) and not header.isEmpty():
-            self.table.horizontalHeader().restoreState(header)
-            hdr = self.table.horizontalHeader()
-            self.model.sort(hdr.sortIndicatorSection(), hdr.sortIndicatorOrder())
-        if str(s.value("night", "false")).lower() == "true":
-            self.act_night.setChecked(True)
-            self._night = True
-
-    def save_window(self) -> None:
-        s = self._window_settings()
-        s.setValue("geometry", self.saveGeometry())
-        s.setValue("state", self.saveState())
-        s.setValue("header", self.table.horizontalHeader().saveState())
-        s.setValue("night", "true" if self._night else "false")
-        s.sync()
 
     def closeEvent(self, ev) -> None:
         if self.import_running():
@@ -742,71 +727,6 @@ class MainWindow(QMainWindow):
         if first is not None:
             self.table.scrollTo(first)
 
-    # ================================================================== search panel hook
-    def attach_search_panel(self, panel) -> QDockWidget:
-        """Dock a search panel (readerapp.ui.search_panel.SearchPanel: signal
-        hitActivated(int paper_id, int page0_or_-1, object bbox), focus_query()).
-        A hit opens its paper at the passage; Ctrl+K focuses the query."""
-        dock = QDockWidget(self.tr("Search"), self)
-        dock.setObjectName("searchDock")
-        dock.setWidget(panel)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        panel.hitActivated.connect(
-            lambda pid, page0, bbox: self.open_paper(pid, page0 if page0 is not None and page0 >= 0 else None, bbox))
-        act = dock.toggleViewAction()
-        act.setText(self.tr("Searc&h Pane"))
-        self.view_menu.insertAction(self.act_night, act)
-        self.act_search = self._action(self.tr("&Search Library"),
-                                       lambda: (self._show_search_dock(), panel.focus_query()), "Ctrl+K")
-        self.view_menu.insertAction(act, self.act_search)
-        self.search_dock = dock
-        return dock
-
-    def install_semantic_search(self, *, start_embedding: bool = True):
-        """The search pane (Ctrl+K: keyword, semantic and hybrid search) and the
-        background embedder, which embeds new and changed text a few seconds
-        after each change. Called after the window is shown: the model itself
-        loads only when the first semantic query or embedding needs it."""
-        from .embedding import EmbeddingController
-        from .search_panel import SearchPanel
-
-        self.search_panel = SearchPanel(self.library, self)
-        dock = self.attach_search_panel(self.search_panel)
-        dock.hide()
-        self.act_similar = self._action(self.tr("Papers &Like This"), self._show_similar, "Ctrl+Shift+K")
-        self.view_menu.insertAction(dock.toggleViewAction(), self.act_similar)
-        self.embedding = EmbeddingController(self.library, self)
-        self.embedding.progress.connect(self._embedding_progress)
-        self.embedding.finished.connect(lambda _stats: self.statusBar().clearMessage())
-        self.embedding.failed.connect(
-            lambda msg: self.statusBar().showMessage(self.tr("Semantic search: %1").replace("%1", msg), 10000))
-        if start_embedding:
-            self.embedding.set_auto_start(True)
-            QTimer.singleShot(5000, self, self._start_embedding)  # after start-up, not during it
-        return dock
-
-    def _start_embedding(self) -> None:
-        if not self._closing and self.embedding is not None:
-            self.embedding.start()
-
-    def _embedding_progress(self, phase: str, done: int, total: int) -> None:
-        if total:
-            self.statusBar().showMessage(
-                self.tr("Preparing semantic search: %1 of %2").replace("%1", str(done)).replace("%2", str(total)))
-
-    def _show_similar(self) -> None:
-        tab = self.current_reader()
-        ids = [tab.paper_id] if tab is not None else self.table.selected_paper_ids()
-        if not ids:
-            self.statusBar().showMessage(self.tr("Open or select a paper first"), 5000)
-            return
-        self._show_search_dock()
-        self.search_panel.show_similar(ids[0])
-
-    def _show_search_dock(self) -> None:
-        self.search_dock.show()
-        self.search_dock.raise_()
-
     # ================================================================== dialogs
     def show_library_problem(self, message: str) -> None:
         """A banner above the tabs that stays: the library failed its check (core.backup.library_problem)."""
@@ -838,7 +758,7 @@ class MainWindow(QMainWindow):
     def show_settings(self):
         from .settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(parent=self)
+        dialog = SettingsDialog(parent=self, current_library=self.library.folder)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.apply_settings(dialog.settings, dialog.changed))
         dialog.open()
@@ -862,16 +782,24 @@ class MainWindow(QMainWindow):
             "<h3>readerapp %1</h3><p>Read, annotate, search and list research papers, offline.</p>"
             "<p>Library: %2</p>").replace("%1", __version__).replace("%2", str(self.library.folder)))
 
-    def set_night_mode(self, on: bool) -> None:
-        self._night = bool(on)
-        if self.act_night.isChecked() != self._night:
-            self.act_night.setChecked(self._night)
+    def set_color_mode(self, mode: str) -> None:
+        """normal / night / sepia for every tab; the View menu and each tab's Night button follow."""
+        self._color_mode = check_mode(mode)
+        for act, on in ((self.act_night, mode == "night"), (self.act_sepia, mode == "sepia")):
+            act.blockSignals(True)
+            act.setChecked(on)
+            act.blockSignals(False)
         for tab in self.reader_tabs():
-            if tab.view is not None:
-                tab.view.set_night_mode(self._night)
+            tab.set_color_mode(mode)
+
+    def color_mode(self) -> str:
+        return self._color_mode
+
+    def set_night_mode(self, on: bool) -> None:
+        self.set_color_mode("night" if on else "normal")
 
     def night_mode(self) -> bool:
-        return self._night
+        return self._color_mode == "night"
 
     def set_full_screen(self, on: bool) -> None:
         if on:

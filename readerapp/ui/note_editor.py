@@ -33,6 +33,8 @@ from readerapp.core import paths
 from readerapp.core.errors import ReaderError
 from readerapp.core.models import NOTE_FIELDS, STATUSES
 from readerapp.core.notemarkdown import PREVIEW_CAP, capped, render_markdown  # noqa: F401 (re-exported)
+from readerapp.ui.theme import error_text, preview_style, secondary_text, set_text_color
+from readerapp.ui.metadata_edit import EDITABLE_FIELDS, PaperDetailsForm, editor_for, field_text
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +54,7 @@ LOAD_BUDGET_S = 0.015       # GUI time per event-loop turn spent loading slices
 PREVIEW_CSS = """
 h1 { font-size: 15pt; } h2 { font-size: 13pt; } h3 { font-size: 11pt; }
 h1, h2, h3, h4 { margin-top: 4px; margin-bottom: 4px; }
-blockquote { color: #555555; margin-left: 10px; }
-code { font-family: monospace; background-color: #f0f0f0; }
-pre { background-color: #f4f4f4; }
-span.img { color: #888888; }
 table { border-collapse: collapse; }
-td, th { border: 1px solid #bbbbbb; padding: 2px 4px; }
 """
 
 
@@ -77,15 +74,27 @@ class MarkdownPreview(QTextBrowser):
         self.highlighted.connect(lambda url: self.linkHovered.emit(url.toString()))
         self.anchorClicked.connect(self._link_clicked)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        # visibly not an input field: a tinted card with a bar on the left
-        self.setStyleSheet("QTextBrowser { background: #f6f5f0; color: #202020;"
-                           " border-left: 3px solid #c9c4b0; border-radius: 2px; padding: 2px 4px; }")
+        # visibly not an input field: a tinted card with a bar on the left, in the theme's colours
+        self._restyle()
         self.setToolTip(self.tr("Preview (images are not loaded; links open after a safety check)"))
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._markdown = ""
         self._generation = 0
         self.pending = False  # a render is running in the worker thread
+
+    def _restyle(self) -> None:
+        widget_css, doc_css = preview_style()
+        if self.styleSheet() != widget_css:
+            self.setStyleSheet(widget_css)
+            self.document().setDefaultStyleSheet(PREVIEW_CSS + doc_css)
+            if getattr(self, "_markdown", ""):
+                self.setHtml(render_markdown(self._markdown))
+
+    def changeEvent(self, ev) -> None:
+        if ev.type() == QEvent.Type.ApplicationPaletteChange:
+            self._restyle()
+        super().changeEvent(ev)
 
     def loadResource(self, kind: int, url: QUrl):  # noqa: N802 (Qt override)
         self.refused.append(url.toString())
@@ -286,13 +295,20 @@ class NoteEditor(QScrollArea):
         self.title_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.byline = QLabel()
         self.byline.setWordWrap(True)
-        self.byline.setStyleSheet("color: palette(mid);")
+        self._save_error = False
         self.save_label = QLabel()
         self.save_label.setWordWrap(True)
         self.save_label.hide()
+        self._restyle()
         lay.addWidget(self.title_label)
         lay.addWidget(self.byline)
         lay.addWidget(self.save_label)
+        # title, authors, year, ids and URL: edited with undo (venue and code URL are in the form below,
+        # autosaved like the note, and undoable through the same stack)
+        self.details = PaperDetailsForm(library, paper_id,
+                                        fields=[f for f in EDITABLE_FIELDS if f not in ("venue", "code_url")])
+        self.details.statusMessage.connect(self.statusMessage)
+        lay.addWidget(self.details)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -382,6 +398,7 @@ class NoteEditor(QScrollArea):
         except ReaderError as exc:
             self._set_save_label(str(exc), error=True)
             return
+        self.details.reload()
         self._loading = True
         try:
             self.title_label.setText(paper.title or self.tr("Untitled"))
@@ -486,8 +503,13 @@ class NoteEditor(QScrollArea):
                 self.library.save_note(self.paper_id, **note)
                 self._dirty_note.clear()
             if paper:
+                before = self.library.get_paper(self.paper_id)
                 self.library.update_paper(self.paper_id, **paper)
                 self._dirty_paper.clear()
+                after = self.library.get_paper(self.paper_id)
+                for name in set(paper) & set(EDITABLE_FIELDS):  # venue, code URL: undoable like the details
+                    editor_for(self.library).record(self.paper_id, name, field_text(before, name),
+                                                    field_text(after, name))
             if tags is not None:
                 self.library.set_tags(self.paper_id, tags)
                 self._dirty_tags = False
@@ -542,7 +564,13 @@ class NoteEditor(QScrollArea):
     def _set_save_label(self, text: str, error: bool = False) -> None:
         self.save_label.setText(text)
         self.save_label.setVisible(bool(text))
-        self.save_label.setStyleSheet("color: #b00020;" if error else "color: palette(mid);")
+        self._save_error = error
+        self._restyle()
+
+    def _restyle(self) -> None:
+        """Colours that follow the theme (readable in Light and Dark: WCAG >= 4.5:1)."""
+        set_text_color(self.byline, secondary_text())
+        set_text_color(self.save_label, error_text() if self._save_error else secondary_text())
 
     # ------------------------------------------------------------ quotes
     def append_quote(self, field: str, quote: str) -> None:
@@ -590,6 +618,7 @@ class NoteEditor(QScrollArea):
             e.setReadOnly(ro)
         self.tags_edit.setReadOnly(ro)
         self.status_combo.setEnabled(not ro)
+        self.details.set_read_only(ro)
 
     def hideEvent(self, ev) -> None:
         self.flush()
@@ -598,6 +627,8 @@ class NoteEditor(QScrollArea):
     def changeEvent(self, ev) -> None:
         if ev.type() == QEvent.Type.FontChange:
             self._update_previews()
+        if ev.type() == QEvent.Type.ApplicationPaletteChange and hasattr(self, "byline"):
+            self._restyle()
         super().changeEvent(ev)
 
 

@@ -24,6 +24,7 @@ class PdfEventsMixin:
         self._relayout()
         if anchor is not None:
             self._restore_anchor(anchor)
+        self._recentre_passage()
         self._schedule()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:

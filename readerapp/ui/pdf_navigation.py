@@ -3,6 +3,8 @@ and the view state saved per paper. A mixin of PdfView (pdf_view.py), which hold
 
 from __future__ import annotations
 
+import time
+
 import pymupdf
 
 from . import color_modes
@@ -97,3 +99,35 @@ class PdfNavigationMixin:
             page = max(0, min(int(st.get("page", 0)), len(self._sizes) - 1))
             self._scroll_to(page, float(st.get("offset", 0.0)) * self._sizes[page][1], top_margin=0)
         self._schedule()
+
+    # ------------------------------------------------------------------ passages (search hits)
+    def show_passage(self, page: int, rect) -> None:
+        """Centre `rect` (PDF points) of `page` in the view at the current zoom (the zoom is kept),
+        flash it, and make `page` the current page even where the next page fills more of the view."""
+        if not self._sizes:
+            return
+        page = max(0, min(int(page), len(self._sizes) - 1))
+        r = tuple(float(v) for v in (tuple(rect) if not isinstance(rect, pymupdf.Rect) else rect))
+        self._history.push(self._position())
+        self._passage = (page, r, time.monotonic())
+        self._centre_passage(page, r)
+        self._flash = (page, r)
+        self._flash_clock.restart()
+        self._flash_timer.start()
+
+    def _centre_passage(self, page: int, r: tuple) -> None:
+        pr, ppp = self._page_rect(page), self._ppp()
+        vp = self.viewport()
+        self.verticalScrollBar().setValue(round(pr.y() + (r[1] + r[3]) / 2 * ppp - vp.height() / 2))
+        if self.horizontalScrollBar().maximum() > 0:
+            self.horizontalScrollBar().setValue(round(pr.x() + (r[0] + r[2]) / 2 * ppp - vp.width() / 2))
+        if self._cur_page != page:
+            self._cur_page = page
+            self.pageChanged.emit(page)
+        self.viewport().update()
+
+    def _recentre_passage(self) -> None:
+        """After a resize: a tab laid out just after its passage was opened centres it again."""
+        passage = getattr(self, "_passage", None)
+        if passage is not None and time.monotonic() - passage[2] < 1.0:
+            self._centre_passage(passage[0], passage[1])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QColor, QIcon
-from PySide6.QtWidgets import QInputDialog, QMenu
+from PySide6.QtWidgets import QMenu
 
 from readerapp.core.errors import ReaderError
 from readerapp.core.models import Highlight
@@ -179,10 +179,12 @@ class HighlightTools(QObject):
         h = self.tab.highlights.highlight(hid)
         if h is None:
             return
-        text, ok = QInputDialog.getMultiLineText(self.tab, QCoreApplication.translate("ReaderTab", "Comment"),
-                                                 QCoreApplication.translate("ReaderTab", "Comment on the highlight on page %1:")
-                                                 .replace("%1", str(h.page + 1)), h.comment)
-        if ok:
+        from .comment_dialog import ask_comment
+
+        text = ask_comment(self.tab, QCoreApplication.translate("ReaderTab", "Comment"),
+                           QCoreApplication.translate("ReaderTab", "Comment on the highlight on page %1:")
+                           .replace("%1", str(h.page + 1)), h.comment)
+        if text is not None:
             self.set_highlight_comment(hid, text.strip())
 
     def send_to_note(self, hid: int, field: str) -> None:
@@ -190,8 +192,7 @@ class HighlightTools(QObject):
         h = self.tab.highlights.highlight(hid)
         if h is None:
             return
-        self.tab.note.append_quote(field, quote_markdown(h))
-        self.tab.side.setCurrentIndex(SIDE_NOTE)
+        self.tab.note.append_quote(field, quote_markdown(h))  # the side panel stays where the user is
         names = {"problem": QCoreApplication.translate("ReaderTab", "Problem"), "method": QCoreApplication.translate("ReaderTab", "Method"), "results": QCoreApplication.translate("ReaderTab", "Results"),
                  "notes": QCoreApplication.translate("ReaderTab", "Notes")}
         self.tab.statusMessage.emit(QCoreApplication.translate("ReaderTab", "Quote added to %1").replace("%1", names.get(field, field)))

@@ -186,7 +186,7 @@ class ReaderTab(QWidget):
         self.color_group, self.color_actions = self.tools.color_group, self.tools.color_actions
         self.act_underline, self.act_area = self.tools.act_underline, self.tools.act_area
         tb.addSeparator()
-        self.act_night = self._act(self.tr("Night"), lambda on: self.view and self.view.set_night_mode(on),
+        self.act_night = self._act(self.tr("Night"), self._night_toggled,
                                    tip=self.tr("Night mode: light text on a dark page"), checkable=True,
                                    name="night")
         tb.widgetForAction(self.act_night).setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -273,8 +273,30 @@ class ReaderTab(QWidget):
             st, self._pending_state = self._pending_state, None
             self.restore_state(st)
 
+    # One colour mode per window: the Night button asks the window (color_mode_owner), which sets
+    # every tab and its View menu; a tab on its own applies it to itself.
+    color_mode_owner = None
+    _color_mode = "normal"
+
+    def _night_toggled(self, on: bool) -> None:
+        mode = "night" if on else "normal"
+        if self.color_mode_owner is not None:
+            self.color_mode_owner(mode)
+        else:
+            self.set_color_mode(mode)
+
+    def set_color_mode(self, mode: str) -> None:
+        self._color_mode = mode
+        if self.view is not None:
+            self.view.set_color_mode(mode)
+        self.act_night.blockSignals(True)
+        self.act_night.setChecked(mode == "night")
+        self.act_night.blockSignals(False)
+
     def _make_view(self) -> PdfView:
         v = PdfView()
+        if self._color_mode != "normal":
+            v.set_color_mode(self._color_mode)
         v.setObjectName("pdfView")
         v.pageChanged.connect(self._on_page)
         v.zoomChanged.connect(self._on_zoom)
@@ -395,10 +417,8 @@ class ReaderTab(QWidget):
         if self.view is None:
             return
         page0 = max(0, min(int(page0), self.view.page_count() - 1))
-        if bbox:
-            x0, y0, x1, y1 = (float(v) for v in bbox)
-            self.view.go_to(page0, max(0.0, y0 - 40))
-            self.view.flash_region(page0, (x0, y0, x1, y1))
+        if bbox:  # a passage: centred at the current zoom, flashed, its page shown in the counter
+            self.view.show_passage(page0, tuple(float(v) for v in bbox))
         else:
             self.view.go_to(page0)
 
@@ -718,6 +738,12 @@ class ReaderTab(QWidget):
     def focusOutEvent(self, ev) -> None:
         self.note.flush()
         super().focusOutEvent(ev)
+
+    def changeEvent(self, ev) -> None:
+        # the theme changed: the underline tool's U is drawn in the toolbar's text colour
+        if ev.type() == QEvent.Type.ApplicationPaletteChange and hasattr(self, "act_underline"):
+            self.tools.set_current_color(self.tools.current_color())
+        super().changeEvent(ev)
 
 
 def _remover(library, listener):

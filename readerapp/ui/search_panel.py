@@ -24,11 +24,14 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineE
 from readerapp.core.models import Status
 
 from .workers import Job, run_in_background
+from readerapp.core.passage import locate
 
 log = logging.getLogger(__name__)
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1  # (paper_id, page0 or -1, bbox or None)
 HTML_ROLE = Qt.ItemDataRole.UserRole + 2
+MORE_ROLE = Qt.ItemDataRole.UserRole + 3  # on the "N more in this paper" row: how many are folded
+SHOWN_PER_PAPER = 3                       # hits shown per paper; the rest fold under "N more…"
 DEBOUNCE_MS = 300
 RESULT_LIMIT = 50
 
@@ -128,9 +131,9 @@ class SearchPanel(QWidget):
         self.reload_filters()
 
         self.message = QLabel(self)
-        self.message.setWordWrap(False)
-        # a long message must not widen the panel: it is clipped, the tooltip holds all of it
-        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # a long message (why semantic search is off for a query) wraps; it never widens the panel
+        self.message.setWordWrap(True)
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.results = QTreeWidget(self)
         self.results.setHeaderHidden(True)
@@ -145,10 +148,17 @@ class SearchPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.query, 1)
         top.addWidget(self.mode)
-        filters = QHBoxLayout()
-        for w in (self.section, self.tag, self.status_filter, self.year, self.in_paper):
-            filters.addWidget(w)
-        filters.addStretch(1)
+        # two rows: the overlay is ~400 px wide, one row clipped the combo boxes to "Any sect…"
+        filters = QVBoxLayout()
+        filters.setSpacing(2)
+        row1, row2 = QHBoxLayout(), QHBoxLayout()
+        row1.addWidget(self.section, 1)
+        row1.addWidget(self.tag, 1)
+        row2.addWidget(self.status_filter, 1)
+        row2.addWidget(self.year)
+        row2.addWidget(self.in_paper)
+        filters.addLayout(row1)
+        filters.addLayout(row2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
@@ -231,7 +241,9 @@ class SearchPanel(QWidget):
         from readerapp.core import hybrid
 
         def run_keyword():
-            return hybrid.search(self.library, text, mode="keyword", limit=RESULT_LIMIT, **opts), []
+            hits = hybrid.search(self.library, text, mode="keyword", limit=RESULT_LIMIT, **opts)
+            locate(self.library, hits)  # the marked words' box: a click centres it like a passage
+            return hits, []
 
         if mode == "keyword":
             self._submit(run_keyword, seq, "hits")
@@ -269,6 +281,7 @@ class SearchPanel(QWidget):
             notes: list[str] = []
             hits = hybrid.search(self.library, text, mode=mode, limit=RESULT_LIMIT, model=model,
                                  notice=notes.append, **opts)
+            locate(self.library, hits)
             return hits, notes
 
         self._submit(run, seq, "hits")
@@ -361,6 +374,9 @@ class SearchPanel(QWidget):
             return f"#{paper_id}"
 
     def _show_hits(self, hits, similar: bool = False) -> None:
+        from .theme import secondary_text
+
+        dim = secondary_text().name()  # page numbers and scores: readable in Light and Dark
         self.results.clear()
         groups: dict[int, QTreeWidgetItem] = {}
         for h in hits:
@@ -369,7 +385,7 @@ class SearchPanel(QWidget):
                 parent = QTreeWidgetItem(self.results)
                 parent.setData(0, HIT_ROLE, (h.paper_id, -1, None))
                 label = html.escape(h.title or f"#{h.paper_id}", quote=False)
-                extra = f" <span style='color:#777'>({h.score:.2f})</span>" if similar else ""
+                extra = f" <span style='color:{dim}'>({h.score:.2f})</span>" if similar else ""
                 parent.setData(0, HTML_ROLE, f"<b>{label}</b>{extra}")
                 parent.setToolTip(0, h.title)
                 groups[h.paper_id] = parent
@@ -381,8 +397,9 @@ class SearchPanel(QWidget):
             page0 = -1 if h.page is None else h.page
             child.setData(0, HIT_ROLE, (h.paper_id, page0, tuple(h.bbox) if h.bbox else None))
             where = QCoreApplication.translate("SearchPanel", "p. %1").replace("%1", str(h.page + 1)) if h.page is not None else QCoreApplication.translate("SearchPanel", "title/notes")
-            child.setData(0, HTML_ROLE, f"<span style='color:#666'>{where}</span>&nbsp; {h.snippet}")
+            child.setData(0, HTML_ROLE, f"<span style='color:{dim}'>{where}</span>&nbsp; {h.snippet}")
         for item in groups.values():
+            self._fold(item)
             item.setExpanded(True)
             item.setText(0, "")
         if similar:
@@ -391,8 +408,34 @@ class SearchPanel(QWidget):
                               .replace("%2", title) if groups else QCoreApplication.translate("SearchPanel", "No similar papers found."))
         self.results.doItemsLayout()
 
+    def _fold(self, group: QTreeWidgetItem) -> None:
+        """Show the first SHOWN_PER_PAPER hits of a paper; the rest behind one "N more" row."""
+        n = group.childCount()
+        if n <= SHOWN_PER_PAPER:
+            return
+        for i in range(SHOWN_PER_PAPER, n):
+            group.child(i).setHidden(True)
+        more = QTreeWidgetItem(group)
+        folded = n - SHOWN_PER_PAPER
+        more.setData(0, MORE_ROLE, folded)
+        more.setData(0, HTML_ROLE, "<i>" + html.escape(QCoreApplication.translate(
+            "SearchPanel", "%n more in this paper…", "", folded)) + "</i>")
+        more.setToolTip(0, QCoreApplication.translate("SearchPanel", "Show the other hits in this paper"))
+
+    def unfold(self, group: QTreeWidgetItem) -> None:
+        for i in range(group.childCount() - 1, -1, -1):
+            child = group.child(i)
+            if child.data(0, MORE_ROLE) is not None:
+                group.removeChild(child)
+            else:
+                child.setHidden(False)
+        self.results.doItemsLayout()
+
     def _activate(self, item: QTreeWidgetItem | None) -> None:
         if item is None:
+            return
+        if item.data(0, MORE_ROLE) is not None:
+            self.unfold(item.parent())
             return
         data = item.data(0, HIT_ROLE)
         if data:

@@ -10,6 +10,7 @@ import os
 import re
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QVBoxLayout, QWidget)
 
@@ -19,7 +20,9 @@ _MODEL_NAME = re.compile(r"^[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?$")
 
 
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings | None = None, parent: QWidget | None = None):
+    def __init__(self, settings: Settings | None = None, parent: QWidget | None = None, *,
+                 current_library: str | os.PathLike | None = None):
+        """current_library: the folder the running app has open (shown when it is not the setting's)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self.settings = settings or load_settings()
@@ -44,7 +47,9 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("&Embedding model:"), self.model)
 
         self.library = QLineEdit(self.settings.library_path or "", self)
-        self.library.setPlaceholderText(self.tr("Default folder"))
+        from readerapp.core.paths import default_library_dir
+
+        self.library.setPlaceholderText(self.tr("Default: %1").replace("%1", str(default_library_dir())))
         browse = QPushButton(self.tr("Browse…"), self)
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
@@ -53,10 +58,21 @@ class SettingsDialog(QDialog):
         library_label = QLabel(self.tr("Library &folder:"), self)
         library_label.setBuddy(self.library)
         form.addRow(library_label, row)
+        self.library_in_use = QLabel(self)
+        self.library_in_use.setObjectName("libraryInUse")
+        self.library_in_use.setWordWrap(True)
+        self.library_in_use.setTextInteractionFlags(self.library_in_use.textInteractionFlags()
+                                                    | Qt.TextInteractionFlag.TextSelectableByMouse)
+        in_use = self._in_use_line(current_library)
+        self.library_in_use.setText(in_use)
+        self.library_in_use.setVisible(bool(in_use))
+        form.addRow("", self.library_in_use)
 
         self.error = QLabel(self)
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #d03030")
+        from readerapp.ui.theme import error_text, set_text_color
+
+        set_text_color(self.error, error_text())
         self.error.hide()
         note = QLabel(self.tr("A new language or library folder takes effect when readerapp is restarted."), self)
         note.setWordWrap(True)
@@ -69,6 +85,23 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.resize(520, self.sizeHint().height())
+
+    def _in_use_line(self, current) -> str:
+        """Where the running app's library really is, when that is not what this field says."""
+        if current is None:
+            return ""
+        from readerapp.core.paths import default_library_dir
+
+        current = Path(current).expanduser()
+        configured = Path(self.settings.library_path).expanduser() if self.settings.library_path else None
+        if current == (configured or default_library_dir()):
+            return ""
+        env = os.environ.get("READERAPP_LIBRARY")
+        if env and Path(env).expanduser() == current:
+            why = self.tr("set by $READERAPP_LIBRARY, which overrides this setting")
+        else:
+            why = self.tr("given with --library when readerapp was started")
+        return self.tr("In use now: %1 (%2)").replace("%1", str(current)).replace("%2", why)
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, self.tr("Library folder"), self.library.text() or str(Path.home()))

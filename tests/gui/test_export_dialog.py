@@ -67,3 +67,76 @@ def test_export_dialog_shows_bad_markers_and_cannot_write(qtbot, library, tmp_pa
     assert not dialog.write_button.isEnabled()
     assert target.read_text(encoding="utf-8") == "<!-- readerapp:begin papers -->\n"
     dialog.reject()
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+def test_export_dialog_renders_copies_names_columns_and_confirms(qtbot, library, tmp_path):
+    """Issue 14: a rendered preview beside the Markdown, Copy, the table's real columns under the style,
+    收录 with the venue and its year, and a confirmation naming every file written."""
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QWidget
+
+    from tests.gui.shots import shot
+
+    _cjk_font()
+    sid = library.ensure_section_path(["优化", "一阶方法"])
+    pid = library.add_paper(title="Adam: A Method for Stochastic Optimization", venue="ICLR", year=2015,
+                            url="https://arxiv.org/abs/1412.6980", code_url="https://github.com/example/adam",
+                            summary="自适应矩估计")
+    library.assign_section(pid, sid)
+    library.save_note(pid, problem="学习率难调")  # gets a note page
+    library.assign_section(library.add_paper(title="Dropout", venue="JMLR 2014", year=2014), sid)
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    dialog = ExportDialog(library, parent)
+    dialog.show()
+    dialog.style_box.setCurrentIndex(dialog.style_box.findData("table"))
+    dialog.lang_box.setCurrentIndex(dialog.lang_box.findData("zh"))
+    _settle(qtbot, dialog, "|[Adam: A Method for Stochastic Optimization]")
+    md = dialog.preview.toPlainText()
+    assert "|ICLR 2015|" in md and "|JMLR 2014|" in md  # 收录: venue with year, never the year twice
+    header = next(ln for ln in md.splitlines() if ln.startswith("|"))
+    real = [c.strip() for c in header.strip().strip("|").split("|")]
+    assert dialog.columns_label.text() == "Columns: " + " | ".join(real)
+    assert real[:3] == ["paper", "源码", "收录"]
+    assert "notes" not in dialog.style_box.currentText() and "code" not in dialog.style_box.currentText()
+    # the rendered view: a real table, links shown but not followed, nothing loaded
+    assert dialog.preview_tabs.tabText(0) == "Rendered" and dialog.preview_tabs.tabText(1) == "Markdown"
+    html = dialog.rendered.toHtml()
+    assert "<table" in html and "Adam: A Method for Stochastic Optimization" in dialog.rendered.toPlainText()
+    assert "](" not in dialog.rendered.toPlainText()  # rendered, not Markdown source
+    dialog.preview_tabs.setCurrentIndex(0)
+    shot(dialog, "export-rendered-preview")
+    # Copy: the Markdown on the clipboard, said in the status line
+    dialog.copy_button.click()
+    assert QGuiApplication.clipboard().text() == dialog._plan.markdown
+    assert "Copied" in dialog.status.text()
+    # English labels: the column line follows
+    dialog.lang_box.setCurrentIndex(dialog.lang_box.findData("en"))
+    qtbot.waitUntil(lambda: dialog.columns_label.text().startswith("Columns: Paper | Code | Venue"), timeout=10_000)
+    # writing: a confirmation that names each file
+    target = tmp_path / "README.md"
+    target.write_text("# Mine\n\n<!-- readerapp:begin papers -->\n<!-- readerapp:end papers -->\n", encoding="utf-8")
+    dialog.notes_check.setChecked(True)
+    dialog.target_edit.setText(str(target))
+    qtbot.waitUntil(dialog.write_button.isEnabled, timeout=10_000)
+    dialog.preview_tabs.setCurrentIndex(1)
+    assert dialog.preview_tabs.tabText(1) == "Changes"
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
+        dialog.write_button.click()
+    box = dialog.confirmation
+    assert box.isVisible() and box.parentWidget() is parent
+    assert str(target) in box.text() and "notes" in box.text() and "Wrote 2 file(s)" in box.text()
+    shot(box, "export-confirmation")
+    assert "|ICLR 2015|" in target.read_text(encoding="utf-8")
+    box.close()
+
+
+def _cjk_font() -> None:
+    """No CJK font on the test machine: give Qt the one PyMuPDF ships so the screenshots show the glyphs."""
+    import pymupdf
+    from PySide6.QtCore import QByteArray
+    from PySide6.QtGui import QFontDatabase
+
+    if not any("Droid Sans Fallback" in f for f in QFontDatabase.families()):
+        QFontDatabase.addApplicationFontFromData(QByteArray(pymupdf.Font("cjk").buffer))

@@ -286,11 +286,12 @@ def test_send_to_method_and_drop_on_results(qtbot, dropout_tab, corpus_library):
     qtbot.waitUntil(lambda: tab.note.edits["method"].toPlainText() == "We read this first.", timeout=2000)
     menu = tab.highlights.build_menu(hid)
     send = next(a for a in menu.actions() if a.text() == "Send to Method")
+    side_before = tab.side.currentIndex()
     send.trigger()
     expected = "We read this first.\n\n> Dropout is a technique (p. 1)\n"
     assert tab.note.edits["method"].toPlainText() == expected
     assert lib.get_note(tab.paper_id).method == expected  # saved at once, no waiting
-    assert tab.side.currentIndex() == SIDE_NOTE
+    assert tab.side.currentIndex() == side_before  # issue 14: the side panel stays where the user is
     # drag from the list onto the Results field
     it = tab.highlights.item_for(hid)
     mime = tab.highlights.mimeData([it])

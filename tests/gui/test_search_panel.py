@@ -47,14 +47,15 @@ def test_keyword_results_grouped_by_paper_and_activation(qtbot, corpus_library):
     assert top.childCount() >= 1
     child = top.child(0)
     paper_id, page0, bbox = child.data(0, HIT_ROLE)
-    assert paper_id == adam and page0 >= 0 and bbox is None  # keyword hits: a page, no passage box
+    # keyword hits: a page, and the box of their marked words on it (core.passage.locate)
+    assert paper_id == adam and page0 >= 0 and bbox is not None and bbox[0] < bbox[2] and bbox[1] < bbox[3]
     assert "<mark>" in child.data(0, HTML_ROLE) and "p. " in child.data(0, HTML_ROLE)
     assert "hit(s) in" in panel.message.text()
 
     rect = panel.results.visualItemRect(child)
     with qtbot.waitSignal(panel.hitActivated, timeout=2000) as sig:
         qtbot.mouseClick(panel.results.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert sig.args == [adam, page0, None]
+    assert sig.args == [adam, page0, bbox]
     panel.results.setCurrentItem(top)
     with qtbot.waitSignal(panel.hitActivated, timeout=2000) as sig:
         qtbot.keyClick(panel.results, Qt.Key.Key_Return)
@@ -133,14 +134,18 @@ def test_hybrid_results_replace_keyword_results_and_screenshot(qtbot, embedded_c
     qtbot.waitUntil(lambda: panel.results.topLevelItemCount() > 0, timeout=5000)
     assert panel._model is None and panel.message.text().startswith("Keyword results")
     keyword_first = [panel.results.topLevelItem(0).child(i).data(0, HIT_ROLE)
-                     for i in range(panel.results.topLevelItem(0).childCount())]
-    assert all(h[2] is None for h in keyword_first)  # keyword hits: no passage box yet
+                     for i in range(panel.results.topLevelItem(0).childCount())
+                     if panel.results.topLevelItem(0).child(i).data(0, HIT_ROLE)]  # not the "N more" row
+    # keyword hits carry the box of their marked words on the page (core.passage.locate)
+    assert all(h[2] is None or (len(h[2]) == 4 and h[2][0] < h[2][2]) for h in keyword_first)
+    assert any(h[2] is not None for h in keyword_first)
     # ... and the hybrid results replace them
     qtbot.waitUntil(lambda: panel._model is not None and "hit(s)" in panel.message.text(), timeout=60000)
     panel.wait_idle()
     assert papers_shown(panel)[0] == bn
     hits = [panel.results.topLevelItem(0).child(i).data(0, HIT_ROLE)
-            for i in range(panel.results.topLevelItem(0).childCount())]
+            for i in range(panel.results.topLevelItem(0).childCount())
+            if panel.results.topLevelItem(0).child(i).data(0, HIT_ROLE)]
     with_box = [h for h in hits if h[2] is not None]
     assert with_box, hits
     pid, page0, bbox = with_box[0]

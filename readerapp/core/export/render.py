@@ -98,8 +98,12 @@ def _code_cell(e: "EntryView", L: dict) -> str:
 
 
 def _venue_text(e: "EntryView", L: dict) -> str:
+    """收录 / Venue: the venue with its year ("ICLR 2015"); the year alone without a venue."""
     if e.p.venue:
-        return md.md_text(e.p.venue)
+        venue = e.p.venue
+        if e.p.year and not re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)|'\d{2}\b", venue):
+            venue = f"{venue} {e.p.year}"
+        return md.md_text(venue)
     return str(e.p.year) if e.p.year else ""
 
 
