@@ -364,7 +364,7 @@ class SearchPanel(QWidget):
         papers = len({h.paper_id for h in hits})
         if not hits:
             return QCoreApplication.translate("SearchPanel", "No matches.")
-        return QCoreApplication.translate("SearchPanel", "%1 hit(s) in %2 paper(s)").replace("%1", str(len(hits))).replace("%2", str(papers))
+        return QCoreApplication.translate("SearchPanel", "%1 hit(s) in %2 paper(s)").replace("%1", str(len(hits))).replace("%2", str(papers)) + (f" · {self._model.backend_label}" if self._model is not None and self.mode.currentData() != "keyword" else "")
 
     def _set_message(self, text: str) -> None:
         self.message.setText(text)
