@@ -35,7 +35,7 @@ class _EmbedThread(QThread):
             from readerapp.core.semantic.model import load_model
 
             self.progressed.emit("model", 0, 1)
-            model = load_model(self.model_name)
+            model = load_model(self.model_name, purpose="bulk")  # a CUDA GPU when there is one, else ONNX
             self.progressed.emit("model", 1, 1)
             stats = embedder.run(self.library, model=model, cancel=self.cancel_event.is_set,
                                  progress=lambda phase, done, total: self.progressed.emit(phase, done, total))

@@ -59,6 +59,10 @@ class ExportFailed(Exception):
     """The model cannot be exported (one line: why)."""
 
 
+class ExportStopped(ExportFailed):
+    """The export was stopped (abandon() or a cancel callback): not the model's fault."""
+
+
 def cache_root() -> Path:
     from readerapp.core.paths import user_cache_dir
 
@@ -188,15 +192,16 @@ def _run_child(source: Path, dest: Path, cancel=None) -> None:
                 if (cancel is not None and cancel()) or time.monotonic() > deadline:
                     proc.kill()
                     proc.communicate()
-                    raise ExportFailed("the export was stopped" if cancel is not None and cancel()
-                                       else f"the export took more than {EXPORT_TIMEOUT} s") from None
+                    if cancel is not None and cancel():
+                        raise ExportStopped("the export was stopped") from None
+                    raise ExportFailed(f"the export took more than {EXPORT_TIMEOUT} s") from None
     finally:
         with _children_lock:
             _children.discard(proc)
             stopped = proc in _stopped
             _stopped.discard(proc)
     if stopped:
-        raise ExportFailed("the export was stopped")
+        raise ExportStopped("the export was stopped")
     result = None
     for line in reversed(out.strip().splitlines()):
         try:
@@ -243,7 +248,7 @@ def ensure_export(source: Path, *, cancel=None, verify: bool = True) -> tuple[Pa
         read_manifest(tmp)
     except ExportFailed as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        if "stopped" not in str(exc):
+        if not isinstance(exc, ExportStopped):
             try:
                 (root / f"{key}.failed.json").write_text(json.dumps({"reason": str(exc), "source": str(source)}),
                                                          encoding="utf-8")

@@ -249,7 +249,7 @@ def _load_onnx(name: str, folder: Path | None, cancel):
         return None
     from concurrent.futures import ThreadPoolExecutor
 
-    from readerapp.core.semantic.export_onnx import ExportFailed, discard, ensure_export
+    from readerapp.core.semantic.export_onnx import ExportFailed, ExportStopped, discard, ensure_export
     from readerapp.core.semantic.onnx_backend import OnnxEmbedder, verify_files
 
     try:
@@ -269,9 +269,9 @@ def _load_onnx(name: str, folder: Path | None, cancel):
                 return model
             discard(export_folder, reason or "it does not load")
         raise ExportFailed("the export is damaged again right after exporting it")
+    except ExportStopped:
+        raise ModelError("loading the embedding model was stopped") from None
     except ExportFailed as exc:
-        if "stopped" in str(exc):
-            raise ModelError("loading the embedding model was stopped") from None
         log.warning("embedding model %s cannot run with ONNX Runtime (%s); using sentence-transformers", name, exc)
         return None
     except Exception as exc:  # a session that cannot load: the library path still works
@@ -324,7 +324,7 @@ def backend_status(name: str | None = None) -> dict:
                 except ExportDamaged:
                     info["detail"] = "exported to ONNX on first use"
     info["query_backend"] = query
-    info["bulk_backend"] = ("torch-cuda" if gpu and setting != "cpu" else query)
+    info["bulk_backend"] = "torch-cuda" if gpu else query
     if gpu and setting == "auto":
         info["detail"] = (info["detail"] + "; " if info["detail"] else "") + "bulk embedding on a CUDA GPU if torch finds one"
     return info
