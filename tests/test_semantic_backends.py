@@ -312,3 +312,27 @@ def test_preload_runs_in_the_background_and_abandon_stops_a_first_export(tiny_mo
     assert not list(own_cache.glob("*.failed.json"))
     assert not [p for p in own_cache.iterdir() if p.is_dir() and p.name != "keys"]
     assert not any(t.name == "readerapp-model-preload" for t in threading.enumerate())
+
+
+@pytest.mark.semantic
+def test_a_crashed_export_falls_back_and_is_tried_again_next_time(tiny_models, own_cache, tmp_path, monkeypatch,
+                                                                  caplog):
+    """An exporter that dies (a crash, the OOM killer) is not the model's fault:
+    one log line, sentence-transformers for now, and no failure remembered."""
+    folder = tmp_path / "crashy"
+    shutil.copytree(tiny_models["mean"], folder)
+    crash = tmp_path / "crashing-python"
+    crash.write_text("#!/bin/sh\necho 'Segmentation fault' >&2\nexit 139\n")
+    crash.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(crash))
+    with caplog.at_level(logging.WARNING, logger="readerapp"):
+        m = model_mod.load_model(str(folder))
+    assert m.backend == "sentence-transformers"
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(lines) == 1 and "exited with status 139" in lines[0] and "Segmentation fault" in lines[0]
+    assert not list(own_cache.glob("*.failed.json"))
+    assert not [p for p in own_cache.iterdir() if p.is_dir() and p.name != "keys"]  # no half export left
+    monkeypatch.undo()
+    monkeypatch.setenv("READERAPP_CACHE_DIR", str(own_cache.parent))
+    monkeypatch.setattr(model_mod, "_cache", {})
+    assert model_mod.load_model(str(folder)).backend == "onnx"  # tried again: the export works now

@@ -56,7 +56,13 @@ PROBES = [
 
 
 class ExportFailed(Exception):
-    """The model cannot be exported (one line: why)."""
+    """The model cannot be exported (one line: why). `lasting`: the model
+    itself is the reason (remembered until its files change), not a crash,
+    a timeout or a full disk (tried again next time)."""
+
+    def __init__(self, message: str, *, lasting: bool = True):
+        super().__init__(message)
+        self.lasting = lasting
 
 
 class ExportStopped(ExportFailed):
@@ -169,7 +175,7 @@ def _run_child(source: Path, dest: Path, cancel=None) -> None:
         except ExportFailed:
             raise
         except Exception as exc:
-            raise ExportFailed(_one_line(exc)) from None
+            raise ExportFailed(_one_line(exc), lasting=False) from None
         return
     env = dict(os.environ)
     pkg_root = str(Path(__file__).resolve().parents[3])
@@ -193,15 +199,15 @@ def _run_child(source: Path, dest: Path, cancel=None) -> None:
                     proc.kill()
                     proc.communicate()
                     if cancel is not None and cancel():
-                        raise ExportStopped("the export was stopped") from None
-                    raise ExportFailed(f"the export took more than {EXPORT_TIMEOUT} s") from None
+                        raise ExportStopped("the export was stopped", lasting=False) from None
+                    raise ExportFailed(f"the export took more than {EXPORT_TIMEOUT} s", lasting=False) from None
     finally:
         with _children_lock:
             _children.discard(proc)
             stopped = proc in _stopped
             _stopped.discard(proc)
     if stopped:
-        raise ExportStopped("the export was stopped")
+        raise ExportStopped("the export was stopped", lasting=False)
     result = None
     for line in reversed(out.strip().splitlines()):
         try:
@@ -212,9 +218,10 @@ def _run_child(source: Path, dest: Path, cancel=None) -> None:
     if proc.returncode == 0 and isinstance(result, dict) and result.get("ok"):
         return
     if isinstance(result, dict) and result.get("reason"):
-        raise ExportFailed(result["reason"])
+        raise ExportFailed(result["reason"], lasting=proc.returncode == 3)
     tail = [ln for ln in err.strip().splitlines() if ln.strip()]
-    raise ExportFailed(f"the exporter exited with status {proc.returncode}" + (f" ({tail[-1][:200]})" if tail else ""))
+    raise ExportFailed(f"the exporter exited with status {proc.returncode}" + (f" ({tail[-1][:200]})" if tail else ""),
+                       lasting=False)
 
 
 def ensure_export(source: Path, *, cancel=None, verify: bool = True) -> tuple[Path, dict]:
@@ -248,7 +255,7 @@ def ensure_export(source: Path, *, cancel=None, verify: bool = True) -> tuple[Pa
         read_manifest(tmp)
     except ExportFailed as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        if not isinstance(exc, ExportStopped):
+        if exc.lasting:
             try:
                 (root / f"{key}.failed.json").write_text(json.dumps({"reason": str(exc), "source": str(source)}),
                                                          encoding="utf-8")
@@ -257,7 +264,7 @@ def ensure_export(source: Path, *, cancel=None, verify: bool = True) -> tuple[Pa
         raise
     except ExportDamaged as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise ExportFailed(f"the export is incomplete ({exc})") from None
+        raise ExportFailed(f"the export is incomplete ({exc})", lasting=False) from None
     try:
         os.replace(tmp, folder)
     except OSError:  # another process finished the same export first
