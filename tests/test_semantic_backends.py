@@ -92,7 +92,7 @@ def tiny_models(tmp_path_factory):
 def test_pooling_modes_follow_sentence_transformers():
     import torch
 
-    Transformer, Pooling, _Dense, _Normalize = _st_modules()
+    _Transformer, Pooling, _Dense, _Normalize = _st_modules()
     rng = np.random.default_rng(1)
     hidden = rng.normal(size=(3, 7, 5)).astype(np.float32)
     for side in ("right", "left"):

@@ -32,14 +32,17 @@ def main() -> None:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="readerapp-embed-"))
     workdir.mkdir(parents=True, exist_ok=True)
 
+    import numpy as np
     import torch
+    from search_quality import build
 
     from readerapp.core.library import Library
     from readerapp.core.semantic import embedder
-    import numpy as np
-
-    from readerapp.core.semantic.model import DEFAULT_MODEL, _load_sentence_transformer, load_model
-    from search_quality import build
+    from readerapp.core.semantic.model import (
+        DEFAULT_MODEL,
+        _load_sentence_transformer,
+        load_model,
+    )
 
     folder = build(workdir)
     model = load_model(purpose="bulk")
