@@ -38,11 +38,7 @@ def main() -> None:
 
     from readerapp.core.library import Library
     from readerapp.core.semantic import embedder
-    from readerapp.core.semantic.model import (
-        DEFAULT_MODEL,
-        _load_sentence_transformer,
-        load_model,
-    )
+    from readerapp.core.semantic.model import DEFAULT_MODEL, _load_sentence_transformer, load_model
 
     folder = build(workdir)
     model = load_model(purpose="bulk")
