@@ -51,10 +51,11 @@ def pytest_sessionfinish(session, exitstatus):
 def _isolated_user_dirs(tmp_path_factory):
     base = tmp_path_factory.mktemp("userdirs")
     saved = {k: os.environ.get(k) for k in ("READERAPP_DATA_DIR", "READERAPP_CONFIG_DIR", "READERAPP_LOG_DIR",
-                                            "READERAPP_LIBRARY")}
+                                            "READERAPP_LIBRARY", "READERAPP_CACHE_DIR")}
     os.environ["READERAPP_DATA_DIR"] = str(base / "data")
     os.environ["READERAPP_CONFIG_DIR"] = str(base / "config")
     os.environ["READERAPP_LOG_DIR"] = str(base / "log")
+    os.environ["READERAPP_CACHE_DIR"] = str(base / "cache")  # the ONNX export of the model: once per session
     os.environ.pop("READERAPP_LIBRARY", None)
     yield base
     for k, v in saved.items():

@@ -97,3 +97,32 @@ def test_embed_command_status_and_resume(tmp_path):
     assert status["queued"] == 0 and status["vectors"] == status["chunks"] and status["model"] == "all-MiniLM-L6-v2"
     r = run(["embed"], library=lib)  # nothing changed: nothing embedded again
     assert r.returncode == 0 and r.stdout.startswith("embedded 0 passage(s)")
+
+
+@pytest.mark.semantic
+def test_hybrid_search_from_a_cold_process_uses_onnx_without_torch(embedded_copy, embedding_model):
+    """`readerapp search --mode hybrid` in a fresh process, once the model is
+    exported: semantic hits, and neither torch nor sentence-transformers imported."""
+    code = ("import sys; from readerapp.cli import main; "
+            f"rc = main(['--library', {str(embedded_copy)!r}, 'search', "
+            "'the paper that normalizes activations over each mini-batch', '--mode', 'hybrid', '--json']); "
+            "heavy = [m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules]; "
+            "print('HEAVY', heavy, rc, file=sys.stderr)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "HEAVY [] 0" in r.stderr, r.stderr
+    hits = json.loads(r.stdout)
+    assert hits and "note:" not in r.stderr  # no "keyword results only" notice: the semantic side ran
+
+
+@pytest.mark.semantic
+def test_embed_status_says_which_backend_runs(embedded_copy, embedding_model):
+    status = json.loads(run(["embed", "--status", "--json"], library=embedded_copy).stdout)
+    backend = status["backend"]
+    assert backend["query_backend"] == "onnx" and backend["bulk_backend"] == "onnx"
+    assert backend["onnx_export"] and backend["model"] == "all-MiniLM-L6-v2"
+    text = run(["embed", "--status"], library=embedded_copy)
+    assert text.returncode == 0
+    assert "backend: ONNX Runtime (CPU) for queries and embedding; ONNX export in" in text.stdout
+    forced = run(["embed", "--status"], library=embedded_copy,
+                 env={"READERAPP_EMBEDDING_BACKEND": "torch"})
+    assert "backend: sentence-transformers (torch) for queries and embedding" in forced.stdout

@@ -29,16 +29,20 @@ def cmd_embed(args) -> int:
 
     with open_library(args) as lib:
         if args.status:
+            from readerapp.core.semantic.model import backend_status
+
             info = embedder.status(lib)
+            info["backend"] = backend_status(args.model)
             if args.json:
                 print_json(info)
             else:
                 print(f"{info['vectors']} of {info['chunks']} passages embedded with {info['model'] or '-'}; "
                       f"{info['queued']} job(s) queued")
+                print(describe_backend(info["backend"]))
             return EXIT_OK
         from readerapp.core.semantic.model import load_model
 
-        model = load_model(args.model)
+        model = load_model(args.model, purpose="bulk")
         bars = {}
         show = sys.stderr.isatty() and not args.json
 
@@ -69,10 +73,28 @@ def cmd_embed(args) -> int:
                     "failed": [{"paper_id": p, "reason": r} for p, r in stats.failed]})
     else:
         print(f"embedded {stats.chunks_embedded} passage(s) ({stats.chunks_reused} unchanged kept) "
-              f"from {stats.papers} paper(s) with {model.name}")
+              f"from {stats.papers} paper(s) with {model.name} ({model.backend_label})")
         for pid, reason in stats.failed:
             print(f"failed    paper {pid}: {reason}")
     return EXIT_FAILED if stats.failed else EXIT_OK
+
+
+_BACKEND_NAMES = {"onnx": "ONNX Runtime (CPU)", "sentence-transformers": "sentence-transformers (torch)",
+                  "torch-cuda": "torch on a CUDA GPU (fp16)"}
+
+
+def describe_backend(info: dict) -> str:
+    """One line: which backend runs queries and bulk embedding, and why."""
+    if info["query_backend"] is None:
+        return f"backend: none ({info['detail']})"
+    query = _BACKEND_NAMES.get(info["query_backend"], info["query_backend"])
+    bulk = _BACKEND_NAMES.get(info["bulk_backend"], info["bulk_backend"])
+    line = f"backend: {query} for queries" + (f", {bulk} for embedding" if bulk != query else " and embedding")
+    if info.get("onnx_export"):
+        line += f"; ONNX export in {info['onnx_export']}"
+    if info.get("detail"):
+        line += f"; {info['detail']}"
+    return line
 
 
 def cmd_similar(args) -> int:

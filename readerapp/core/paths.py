@@ -51,6 +51,12 @@ def user_log_dir() -> Path:
     return Path(override) if override else Path(_platformdirs().user_log_dir)
 
 
+def user_cache_dir() -> Path:
+    """Derived data that can be rebuilt at any time (e.g. the ONNX export of the embedding model)."""
+    override = os.environ.get("READERAPP_CACHE_DIR")
+    return Path(override) if override else Path(_platformdirs().user_cache_dir)
+
+
 def default_library_dir() -> Path:
     return user_data_dir() / "library"
 

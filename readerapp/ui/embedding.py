@@ -23,7 +23,7 @@ def _embed_job(library, model_name: str | None):
         from readerapp.core.semantic.model import load_model
 
         token.progress("model", 0, 1)
-        model = load_model(model_name)
+        model = load_model(model_name, purpose="bulk", cancel=token.cancelled)  # a CUDA GPU when there is one, else ONNX
         token.progress("model", 1, 1)
         return embedder.run(library, model=model, cancel=token,
                             progress=lambda phase, done, total: token.progress(phase, done, total))

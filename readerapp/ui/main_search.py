@@ -67,6 +67,9 @@ class SearchMixin:
         self.embedding.failed.connect(lambda msg: self._embedding_done(
             QCoreApplication.translate("MainWindow", "Semantic search: %1").replace("%1", msg)))
         if start_embedding:
+            # the query model loads in the background once the window is up (not during start-up),
+            # so the first semantic search finds it ready
+            QTimer.singleShot(300, self, self.search_panel.preload_model)
             self.embedding.set_auto_start(True)
             QTimer.singleShot(5000, self, self._start_embedding)  # after start-up, not during it
         return overlay

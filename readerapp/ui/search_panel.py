@@ -295,9 +295,10 @@ class SearchPanel(QWidget):
                 return hits, [*notes, notice]
         self._run(fn, seq, kind)
 
-    def _run(self, fn, seq: int, kind: str) -> None:
-        """fn() in a background job; its result or error comes back to _on_result on the GUI thread."""
-        job = run_in_background(lambda _token: fn(), name="search", parent=self,
+    def _run(self, fn, seq: int, kind: str, *, with_token: bool = False) -> None:
+        """fn() (fn(token) with_token) in a background job; its result or error comes back to
+        _on_result on the GUI thread."""
+        job = run_in_background(fn if with_token else (lambda _token: fn()), name="search", parent=self,
                                 on_done=lambda payload: self._on_result(seq, kind, payload),
                                 on_error=lambda message: self._on_result(seq, "error", message))
         self._jobs.add(job)
@@ -307,17 +308,23 @@ class SearchPanel(QWidget):
         self._jobs.discard(job)
         job.deleteLater()
 
+    def preload_model(self) -> None:
+        """Load the query model in the background now (the window calls this once it shows), so the
+        first semantic search finds it ready; quitting cancels it (a first-use export is stopped)."""
+        if self._model is None and self._model_error is None:
+            self._load_model()
+
     def _load_model(self) -> None:
         if self._model_loading:
             return
         self._model_loading = True
 
-        def load():
+        def load(token):
             from readerapp.core.semantic.model import load_model
 
-            return load_model()
+            return load_model(cancel=token.cancelled)
 
-        self._run(load, 0, "model")
+        self._run(load, 0, "model", with_token=True)
 
     def _next_seq(self) -> int:
         self._seq += 1
@@ -361,7 +368,7 @@ class SearchPanel(QWidget):
         papers = len({h.paper_id for h in hits})
         if not hits:
             return QCoreApplication.translate("SearchPanel", "No matches.")
-        return QCoreApplication.translate("SearchPanel", "%1 hit(s) in %2 paper(s)").replace("%1", str(len(hits))).replace("%2", str(papers))
+        return QCoreApplication.translate("SearchPanel", "%1 hit(s) in %2 paper(s)").replace("%1", str(len(hits))).replace("%2", str(papers)) + (f" · {self._model.backend_label}" if self._model is not None and self.mode.currentData() != "keyword" else "")
 
     def _set_message(self, text: str) -> None:
         self.message.setText(text)

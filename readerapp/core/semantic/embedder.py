@@ -136,7 +136,7 @@ def run(library, *, model=None, progress: Progress | None = None, cancel: Callab
     from readerapp.core.semantic.model import load_model
 
     stats = EmbedStats()
-    model = model or load_model()
+    model = model or load_model(purpose="bulk")
     ensure_model(library, model)
     jobs = queue.pending(library)
     page_jobs: dict[int, int] = {}
@@ -222,11 +222,12 @@ def embed_missing(library, model, *, progress: Progress | None = None,
         window = [r for r in window if r[0] in texts]  # deleted meanwhile
         ids: list[int] = []
         parts: list[np.ndarray] = []
-        for start in range(0, len(window), ENCODE_CALL):
+        call = getattr(model, "encode_call", None) or ENCODE_CALL  # a GPU backend takes bigger calls
+        for start in range(0, len(window), call):
             if cancel is not None and cancel():
                 cancelled = True
                 break
-            batch = [r[0] for r in window[start:start + ENCODE_CALL]]
+            batch = [r[0] for r in window[start:start + call]]
             parts.append(model.encode([texts[i] for i in batch]))
             ids.extend(batch)
             if progress:
