@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import logging
+from typing import Any
 import re
 
 log = logging.getLogger(__name__)
@@ -34,23 +35,23 @@ def locate(library, hits) -> int:
     import pymupdf
 
     paths = {p.id: p.path for p in library.papers_by_ids({h.paper_id for h in need}) if p.path}
-    docs: dict = {}
+    docs: dict[str, Any] = {}  # path -> open document, or None where it cannot be opened
     found = 0
     try:
         for h in need:
             path = paths.get(h.paper_id)
             if not path:
                 continue
-            doc = docs.get(path)
-            if doc is None:
+            if path not in docs:
                 if len(docs) >= MAX_PAPERS:
                     continue
                 try:
                     doc = pymupdf.open(path)
                 except Exception as exc:  # moved, damaged, encrypted: the hit opens at its page
                     log.debug("cannot open %s to place a hit: %s", path, exc)
-                    doc = False
+                    doc = None
                 docs[path] = doc
+            doc = docs[path]
             if not doc or not 0 <= h.page < doc.page_count:  # SearchHit.page is 0-based
                 continue
             page = doc[h.page]

@@ -110,6 +110,7 @@ def pool(hidden: np.ndarray, mask: np.ndarray, modes: list[str]) -> np.ndarray:
             if mean_sum is None:
                 mean_sum = (hidden * m).sum(axis=1)
                 counts = np.clip(m.sum(axis=1), 1e-9, None)
+            assert counts is not None
             out.append(mean_sum / (counts if mode == "mean" else np.sqrt(counts)))
         elif mode == "weightedmean":
             weights = np.arange(1, hidden.shape[1] + 1, dtype=np.float32)[None, :, None]
