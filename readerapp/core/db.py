@@ -118,8 +118,11 @@ def migrate(conn: sqlite3.Connection, kind: str, *, label: str, before_upgrade=N
     """Bring the database behind `conn` to the newest schema of `kind`.
 
     Returns (old_version, new_version). Raises LibraryTooNew for a newer file.
-    `before_upgrade(old_version)` runs before an existing database is changed
-    (used to take a backup).
+    The version is read again inside the exclusive transaction that migrates,
+    so processes opening an old file at once wait for each other: one migrates
+    (and runs `before_upgrade(old_version)`, e.g. a backup, exactly once), the
+    others find the new version. Foreign keys are off while the migration runs
+    (SQLite's procedure for rebuilding a table) and checked before the commit.
     """
     migs = migrations(kind)
     target = migs[-1].version if migs else 0
@@ -131,19 +134,36 @@ def migrate(conn: sqlite3.Connection, kind: str, *, label: str, before_upgrade=N
         )
     if current == target:
         return current, current
-    if current > 0 and before_upgrade is not None:
-        before_upgrade(current)
-    conn.execute("BEGIN EXCLUSIVE")
+    conn.execute("PRAGMA foreign_keys = OFF")
     try:
-        for mig in migs:
-            if mig.version <= current:
-                continue
-            log.info("applying %s migration %s", kind, mig.path.name)
-            for stmt in mig.statements():
-                conn.execute(stmt)
-        conn.execute(f"PRAGMA user_version = {target}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+        conn.execute("BEGIN EXCLUSIVE")
+        try:
+            current = user_version(conn)  # another process may have migrated while we waited
+            if current > target:
+                raise LibraryTooNew(f"{label} was written by a newer readerapp (schema {current}, "
+                                    f"this app knows {target}); update readerapp to open it")
+            if current < target:
+                if current > 0 and before_upgrade is not None:
+                    before_upgrade(current)
+                for mig in migs:
+                    if mig.version <= current:
+                        continue
+                    log.info("applying %s migration %s", kind, mig.path.name)
+                    for stmt in mig.statements():
+                        conn.execute(stmt)
+                bad = conn.execute("PRAGMA foreign_key_check").fetchall()
+                if bad:
+                    raise LibraryError(f"{label}: migration to schema {target} broke {len(bad)} reference(s) "
+                                       f"(first in table {bad[0][0]}); nothing was changed")
+                conn.execute(f"PRAGMA user_version = {target}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+    if current == 0 and target > 0:
+        # a new file: the tables later migrations rebuilt left free pages; start compact
+        conn.execute("VACUUM")
     return current, target

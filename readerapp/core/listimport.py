@@ -680,7 +680,7 @@ class _Matcher:
         self.arxiv: dict[str, int] = {}
         self.doi: dict[str, int] = {}
         self.title: dict[str, int] = {}
-        for row in lib.conn.execute("SELECT id, arxiv_id, doi, title FROM papers ORDER BY id DESC"):
+        for row in lib.papers.identity_keys():
             self.add(row[0], {"arxiv_id": row[1], "doi": row[2], "title": row[3]})
 
     def add(self, pid: int, fields: dict) -> None:

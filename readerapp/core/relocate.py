@@ -211,5 +211,4 @@ def attach_file(library, paper_id: int, path: str | Path, *, timeout: float = DE
         raise InvalidValue(f"{path.name}: {data['error']}")
     moved, lost = replace_file(library, paper_id, path, check.sha256, data)
     library.apply_extracted_metadata(paper_id, data.get("metadata") or {}, overwrite=False)
-    library._notify("paper", paper_id)
     return AttachResult("attached", str(path), moved, lost)

@@ -1,0 +1,163 @@
+"""The user library file and the one way to change it: operations.
+
+One writer connection behind one lock does every write, each in a short
+``BEGIN IMMEDIATE`` transaction. Reads go through a read connection per thread
+(WAL: a reader never waits for a writer, in this process or another); a thread
+inside an operation reads through the writer, so it sees its own changes.
+
+An operation (:meth:`Database.op`) is the unit of work: it yields an
+:class:`Op` whose ``conn`` runs the statements and whose ``touch`` records a
+typed change. Operations nest (the inner one joins the outer). When the
+outermost one commits, ``on_commit(changes)`` runs once, outside the write
+lock: it refreshes the derived index for exactly the touched papers and then
+tells listeners. A rolled-back operation tells nobody and changes no index.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from readerapp.core import db
+from readerapp.core.errors import LibraryError
+from readerapp.core.storage.changes import ChangeKind, OpChanges
+
+log = logging.getLogger(__name__)
+
+
+class Op:
+    """One running operation: its connection and the changes it recorded."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.changes = OpChanges()
+
+    def touch(self, kind: ChangeKind, paper_id: int | None = None, **kw) -> None:
+        self.changes.add(kind, paper_id, **kw)
+
+    def execute(self, sql: str, params: Iterable = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, tuple(params))
+
+
+def connect_reader(path: Path) -> sqlite3.Connection:
+    """A read connection (query_only) for one thread."""
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False,
+                           timeout=db.BUSY_TIMEOUT_MS / 1000)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {db.BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+class ThreadReaders:
+    """A read connection per thread, all closed together."""
+
+    def __init__(self, opener: Callable[[], sqlite3.Connection]):
+        self._opener = opener
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self.generation = 0  # bumped when the file behind is replaced: readers reopen
+
+    def get(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None or self._local.generation != self.generation:
+            conn = self._opener()
+            with self._lock:
+                self._all.append(conn)
+            self._local.conn, self._local.generation = conn, self.generation
+        return conn
+
+    def reset(self) -> None:
+        """Forget every reader (each thread opens a new one on its next read)."""
+        with self._lock:
+            self.generation += 1
+
+    def close(self) -> None:
+        with self._lock:
+            conns, self._all = self._all, []
+            self.generation += 1
+        for conn in conns:
+            try:
+                conn.close()
+            except sqlite3.Error:
+                pass
+
+
+class Database:
+    """library.sqlite3: the writer, the per-thread readers and operations."""
+
+    def __init__(self, path: Path, folder: Path, writer: sqlite3.Connection):
+        self.path = path
+        self.folder = folder
+        self.writer = writer
+        self.lock = threading.RLock()  # only user-library writes take it
+        self._local = threading.local()
+        self.readers = ThreadReaders(lambda: connect_reader(path))
+        self.on_commit: Callable[[OpChanges], None] | None = None
+
+    def current_op(self) -> Op | None:
+        return getattr(self._local, "op", None)
+
+    def reader(self) -> sqlite3.Connection:
+        """The connection this thread reads through (the writer inside an operation)."""
+        return self.writer if self.current_op() is not None else self.readers.get()
+
+    def query(self, sql: str, params: Iterable = ()) -> list[sqlite3.Row]:
+        return self.reader().execute(sql, tuple(params)).fetchall()
+
+    @contextmanager
+    def op(self) -> Iterator[Op]:
+        """A unit of work: one short write transaction, then the index refresh
+        and the listeners (after the commit, once). Nested use joins the outer."""
+        outer = self.current_op()
+        if outer is not None:
+            yield outer
+            return
+        with self.lock:
+            conn = self.writer
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise storage_error(exc, self.folder) from exc
+            op = Op(conn)
+            self._local.op = op
+            try:
+                yield op
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                self._local.op = None
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise storage_error(exc, self.folder) from exc
+                raise
+            self._local.op = None
+        if op.changes and self.on_commit is not None:
+            self.on_commit(op.changes)
+
+    def close(self) -> None:
+        self.readers.close()
+        try:
+            self.writer.execute("PRAGMA optimize")
+        except sqlite3.Error:
+            pass
+        self.writer.close()
+
+
+def storage_error(exc: sqlite3.OperationalError, folder: Path) -> Exception:
+    """SQLite's low-level failures as one clear sentence; the change was rolled back."""
+    text = str(exc).lower()
+    if "full" in text:
+        return LibraryError(f"the disk holding {folder} is full: the change was not saved "
+                            "(nothing already saved was lost); free some space and try again")
+    if "readonly" in text or "read-only" in text:
+        return LibraryError(f"the library {folder} is read-only: the change was not saved")
+    if "locked" in text or "busy" in text:
+        return LibraryError(f"the library {folder} stayed busy (another readerapp is writing): "
+                            "the change was not saved; try again")
+    return LibraryError(f"the library {folder} could not save the change: {exc}")
