@@ -135,10 +135,9 @@ def filter_paper_ids(library, filters: dict[str, list[str]]) -> set[int] | None:
             elif name == "title":
                 expr = "{title} : " + fts_expression(parse_query(value).terms or [Term(value)])
                 try:
-                    rows = library.index.fts_query("SELECT rowid FROM search_fts WHERE search_fts MATCH ?", (expr,))
+                    narrow(library.index.fts_title_papers(expr))
                 except sqlite3.OperationalError:
-                    rows = []
-                narrow(r[0] // PAGE_STRIDE for r in rows if r[0] % PAGE_STRIDE == 0)
+                    narrow([])
     return allowed
 
 
@@ -178,10 +177,7 @@ def keyword_search(library, query: str, *, limit: int = 20, paper_id: int | None
         ranked = _ranked_rowids(library, expr, allowed_json, limit)
         if not ranked:
             return []
-        snippets = dict(library.index.fts_query(
-            "SELECT rowid, snippet(search_fts, -1, char(2), char(3), '…', ?) FROM search_fts"
-            " WHERE search_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
-            (SNIPPET_TOKENS, expr, json.dumps([r[0] for r in ranked]))))
+        snippets = library.index.fts_snippets(expr, [r[0] for r in ranked], SNIPPET_TOKENS)
     except sqlite3.OperationalError:
         # Our quoting should make this unreachable; never show an error for a query.
         return []
@@ -208,22 +204,10 @@ def _pool(n: int):
 
 
 def _ranked_rowids(library, expr: str, allowed_json: str | None, limit: int) -> list[tuple[int, float]]:
-    """(rowid, bm25) of the best `limit` rows. The MATCH runs alone, ordered with a
-    LIMIT, before any join (joining first is a known way to make FTS5 slow)."""
-    sql = f"SELECT rowid, {BM25} AS score FROM search_fts WHERE search_fts MATCH ?"
-    if allowed_json is not None:
-        sql += f" AND rowid / {PAGE_STRIDE} IN (SELECT value FROM json_each(?))"
-    sql += " AND rowid BETWEEN ? AND ? ORDER BY score LIMIT ?"
-
-    def params(lo: int, hi: int) -> list:
-        return [expr, *([allowed_json] if allowed_json is not None else []), lo, hi, limit]
-
+    """(rowid, bm25) of the best `limit` rows; above SHARD_MIN_PAPERS papers per
+    shard the rowid range is split and searched in parallel threads."""
     top = library.index.fts_top_rowid()
     shards = min(MAX_SHARDS, os.cpu_count() or 1, max(1, top // PAGE_STRIDE // SHARD_MIN_PAPERS))
-    if shards == 1:
-        return library.index.fts_query(sql, params(0, top))
     bounds = [top * i // shards for i in range(shards + 1)]
-    rows = [tuple(r) for r in library.index.fts_sharded(sql, [params(bounds[i] + (1 if i else 0), bounds[i + 1])
-                                                                for i in range(shards)], _pool(shards))]
-    rows.sort(key=lambda r: r[1])
-    return rows[:limit]
+    ranges = [(bounds[i] + (1 if i else 0), bounds[i + 1]) for i in range(shards)]
+    return library.index.fts_ranked(expr, BM25, allowed_json, limit, ranges, _pool(shards) if shards > 1 else None)

@@ -17,6 +17,7 @@ what users made:
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import threading
@@ -310,20 +311,43 @@ class IndexStore(SemanticSQL):
     def fts_top_rowid(self) -> int:
         return self._guard(lambda c: c.execute("SELECT max(rowid) FROM search_fts").fetchone()[0] or 0, write=False)
 
-    def fts_query(self, sql: str, params: Iterable = ()) -> list[tuple]:
-        """Run one read-only statement against the FTS table (search.py builds it)."""
-        params = tuple(params)
-        return self._guard(lambda c: [tuple(r) for r in c.execute(sql, params).fetchall()], write=False)
+    def fts_title_papers(self, expr: str) -> set[int]:
+        """Papers whose title matches the FTS5 expression `expr` (already a column filter)."""
+        rows = self._guard(lambda c: c.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH ?",
+                                               (expr,)).fetchall(), write=False)
+        return {r[0] // PAGE_STRIDE for r in rows if r[0] % PAGE_STRIDE == 0}
 
-    def fts_sharded(self, sql: str, param_sets: list[list], pool) -> list[tuple]:
-        """One statement over rowid shards in parallel threads (SQLite releases the GIL)."""
-        def run(_conn):
+    def fts_snippets(self, expr: str, rowids: list[int], tokens: int) -> dict[int, str]:
+        """{rowid: snippet with \x02/\x03 around the matches} of these rows."""
+        return self._guard(lambda c: dict(c.execute(
+            "SELECT rowid, snippet(search_fts, -1, char(2), char(3), '…', ?) FROM search_fts"
+            " WHERE search_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
+            (tokens, expr, json.dumps(rowids))).fetchall()), write=False)
+
+    def fts_ranked(self, expr: str, rank: str, allowed_json: str | None, limit: int,
+                   shards: list[tuple[int, int]], pool=None) -> list[tuple[int, float]]:
+        """(rowid, rank) of the best `limit` rows, ranked by the SQL expression `rank`
+        (bm25 weights). The MATCH runs alone, ordered with a LIMIT, before any join
+        (joining first is a known way to make FTS5 slow); with several rowid
+        `shards` they are searched in parallel threads (SQLite releases the GIL)."""
+        sql = f"SELECT rowid, {rank} AS score FROM search_fts WHERE search_fts MATCH ?"
+        if allowed_json is not None:
+            sql += f" AND rowid / {PAGE_STRIDE} IN (SELECT value FROM json_each(?))"
+        sql += " AND rowid BETWEEN ? AND ? ORDER BY score LIMIT ?"
+        param_sets = [[expr, *([allowed_json] if allowed_json is not None else []), lo, hi, limit]
+                      for lo, hi in shards]
+
+        def run(conn):
+            if len(param_sets) == 1 or pool is None:
+                return [tuple(r) for p in param_sets for r in conn.execute(sql, p).fetchall()]
             with self._shard_lock:
                 readers = self.shard_readers(len(param_sets))
                 futures = [pool.submit(lambda c, p: c.execute(sql, p).fetchall(), readers[i], params)
                            for i, params in enumerate(param_sets)]
                 return [tuple(r) for f in futures for r in f.result()]
-        return self._guard(run, write=False)
+        rows = self._guard(run, write=False)
+        rows.sort(key=lambda r: r[1])
+        return rows[:limit]
 
     def optimize_fts(self) -> None:
         self._guard(lambda c: c.execute("INSERT INTO search_fts (search_fts) VALUES ('optimize')"), write=True)
