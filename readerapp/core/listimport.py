@@ -704,6 +704,18 @@ class _Matcher:
 _PAPER_KEYS = ("title", "url", "arxiv_id", "doi", "code_url", "venue", "year", "model_name", "summary", "date_read")
 
 
+BATCH = 32  # list entries written per operation
+
+
+def _in_batches(lib, items, size: int = BATCH):
+    """Yield the items, each batch of `size` inside one operation (committed before the
+    next batch; rolled back if the loop stops with an exception)."""
+    items = list(items)
+    for start in range(0, len(items), size):
+        with lib.op():
+            yield from items[start:start + size]
+
+
 def import_list(lib, path: str | Path, *, style: str | None = None, name: str | None = None,
                 text: str | None = None) -> ListImportResult:
     """Import a list file into `lib`; returns what was added, matched and skipped."""
@@ -758,88 +770,90 @@ def import_list(lib, path: str | Path, *, style: str | None = None, name: str | 
     placed: set[tuple[int, int]] = set()
     matcher = _Matcher(lib)
     layout_sections = []
-    with lib.transaction():  # one transaction: a failed import leaves nothing half-made
-        for s in sections:
-            sid = lib.ensure_section_path(s.path)
-            spec: dict = {"path": lib.section_path(sid)}
-            if s.heading is None:
-                spec["heading"] = None
+    # Short operations of BATCH entries each (not one long transaction): the GUI's writes
+    # wait for one batch at most. A failure keeps the batches before it; importing the
+    # same list again adds only what is missing.
+    for s in sections:
+        sid = lib.ensure_section_path(s.path)
+        spec: dict = {"path": lib.section_path(sid)}
+        if s.heading is None:
+            spec["heading"] = None
+        else:
+            hashes = "#" * (levels[0] if s.level == 1 else levels[1])
+            default = f"{hashes} {spec['path'][-1]}"
+            if s.heading.raw != default:
+                spec["heading"] = s.heading.raw
+        if s.before:
+            spec["before"] = s.before
+        if s.after:
+            spec["after"] = s.after
+        if s.entries and s.entries[0].columns:
+            spec["columns"] = s.entries[0].columns
+        layout_sections.append(spec)
+        venue_from_heading = None
+        if parsed.style == "venue" and s.path:
+            head = s.path[0]
+            years = _YEAR.findall(head)
+            if years:
+                venue_from_heading = (head, int(years[-1]))
+        last_placed: Entry | None = None
+        for e in _in_batches(lib, s.entries):
+            fields = {k: v for k, v in e.fields.items() if k in _PAPER_KEYS and v not in (None, "")}
+            if venue_from_heading and "venue" not in fields:
+                fields["venue"] = venue_from_heading[0]
+                fields.setdefault("year", venue_from_heading[1])
+            pid = matcher.find(fields)
+            if pid is None:
+                pid = lib.add_paper(user_fields=list(fields), **fields)
+                matcher.add(pid, fields)
+                result.added += 1
             else:
-                hashes = "#" * (levels[0] if s.level == 1 else levels[1])
-                default = f"{hashes} {spec['path'][-1]}"
-                if s.heading.raw != default:
-                    spec["heading"] = s.heading.raw
-            if s.before:
-                spec["before"] = s.before
-            if s.after:
-                spec["after"] = s.after
-            if s.entries and s.entries[0].columns:
-                spec["columns"] = s.entries[0].columns
-            layout_sections.append(spec)
-            venue_from_heading = None
-            if parsed.style == "venue" and s.path:
-                head = s.path[0]
-                years = _YEAR.findall(head)
-                if years:
-                    venue_from_heading = (head, int(years[-1]))
-            last_placed: Entry | None = None
-            for e in s.entries:
-                fields = {k: v for k, v in e.fields.items() if k in _PAPER_KEYS and v not in (None, "")}
-                if venue_from_heading and "venue" not in fields:
-                    fields["venue"] = venue_from_heading[0]
-                    fields.setdefault("year", venue_from_heading[1])
-                pid = matcher.find(fields)
-                if pid is None:
-                    pid = lib.add_paper(user_fields=list(fields), **fields)
-                    matcher.add(pid, fields)
-                    result.added += 1
-                else:
-                    paper = lib.get_paper(pid)
-                    fill = {k: v for k, v in fields.items() if getattr(paper, k, None) in (None, "", [])}
-                    if fill:
-                        lib.update_paper(pid, **fill)
-                    result.matched += 1
-                have = {(link.kind, link.url) for link in lib.links(pid)}
-                for kind, label, url in e.links:
-                    if url.strip() and (kind, url.strip()) not in have:
-                        lib.add_link(pid, kind, url, label)
-                        have.add((kind, url.strip()))
-                if e.tags:
-                    current = lib.get_paper(pid).tags
-                    lib.set_tags(pid, [*current, *e.tags])
-                if (pid, sid) in placed and last_placed is not None:
-                    # the same paper twice in one section: its links were added to the paper;
-                    # the repeated entry's text is kept after the entry before it
-                    repeat = "\n".join(parsed.lines[e.start:e.end])
-                    prev = last_placed.fields.get("_after") or ""
-                    last_placed.fields["_after"] = "\n\n".join(x for x in (prev, repeat, e.fields.get("_after"))
-                                                                 if x)
-                    result.skipped.append(Skipped(e.start + 1, parsed.lines[e.start],
-                                                  "the same paper again in this section (kept as text)"))
-                    continue
-                lib.assign_section(pid, sid)
-                placed.add((pid, sid))
-                last_placed = e
-                placements.append((pid, sid, e))
-                if pid not in result.paper_ids:
-                    result.paper_ids.append(pid)
-                result.entries += 1
-        # the entries' own formatting, measured against the final state of each paper
-        for pid, sid, e in placements:
-            view = EntryView(p=lib.get_paper(pid), links=lib.links(pid), style=parsed.style, lang="zh")
-            kept = {}
-            for part, raw in e.parts.items():
-                if part in PARTS.get(parsed.style, {}) and normalize(view.default(part)) == normalize(raw):
-                    continue  # the style writes this part the same way (up to whitespace): nothing to keep
-                kept[part] = {"raw": raw, "fp": view.fingerprint(part), "style": parsed.style}
-            entry = {}
-            if kept:
-                entry["parts"] = kept
-            if e.fields.get("_after"):
-                entry["after"] = e.fields["_after"]
-            lib.set_placement_entry(pid, sid, entry)
-        layout = {"preamble": preamble, "postamble": postamble, "levels": levels, "toc": False,
-                  "sections": layout_sections}
-        lib.save_list(name, parsed.style, layout, source=str(path))
+                paper = lib.get_paper(pid)
+                fill = {k: v for k, v in fields.items() if getattr(paper, k, None) in (None, "", [])}
+                if fill:
+                    lib.update_paper(pid, **fill)
+                result.matched += 1
+            have = {(link.kind, link.url) for link in lib.links(pid)}
+            for kind, label, url in e.links:
+                if url.strip() and (kind, url.strip()) not in have:
+                    lib.add_link(pid, kind, url, label)
+                    have.add((kind, url.strip()))
+            if e.tags:
+                current = lib.get_paper(pid).tags
+                lib.set_tags(pid, [*current, *e.tags])
+            if (pid, sid) in placed and last_placed is not None:
+                # the same paper twice in one section: its links were added to the paper;
+                # the repeated entry's text is kept after the entry before it
+                repeat = "\n".join(parsed.lines[e.start:e.end])
+                prev = last_placed.fields.get("_after") or ""
+                last_placed.fields["_after"] = "\n\n".join(x for x in (prev, repeat, e.fields.get("_after"))
+                                                             if x)
+                result.skipped.append(Skipped(e.start + 1, parsed.lines[e.start],
+                                              "the same paper again in this section (kept as text)"))
+                continue
+            lib.assign_section(pid, sid)
+            placed.add((pid, sid))
+            last_placed = e
+            placements.append((pid, sid, e))
+            if pid not in result.paper_ids:
+                result.paper_ids.append(pid)
+            result.entries += 1
+    # the entries' own formatting, measured against the final state of each paper
+    for pid, sid, e in _in_batches(lib, placements):
+        view = EntryView(p=lib.get_paper(pid), links=lib.links(pid), style=parsed.style, lang="zh")
+        kept = {}
+        for part, raw in e.parts.items():
+            if part in PARTS.get(parsed.style, {}) and normalize(view.default(part)) == normalize(raw):
+                continue  # the style writes this part the same way (up to whitespace): nothing to keep
+            kept[part] = {"raw": raw, "fp": view.fingerprint(part), "style": parsed.style}
+        entry = {}
+        if kept:
+            entry["parts"] = kept
+        if e.fields.get("_after"):
+            entry["after"] = e.fields["_after"]
+        lib.set_placement_entry(pid, sid, entry)
+    layout = {"preamble": preamble, "postamble": postamble, "levels": levels, "toc": False,
+              "sections": layout_sections}
+    lib.save_list(name, parsed.style, layout, source=str(path))
     result.sections = len(sections)
     return result
