@@ -32,7 +32,7 @@ from readerapp.core.storage.annotations import HighlightManager, LinkManager, No
 from readerapp.core.storage.base import now_iso  # noqa: F401  (re-exported: older imports)
 from readerapp.core.storage.changes import ChangeKind, OpChanges
 from readerapp.core.storage.index_store import IndexStore
-from readerapp.core.storage.ops import Database, Op
+from readerapp.core.storage.ops import Checkpointer, Database, Op
 from readerapp.core.storage.organize import ListManager, SectionManager, TagManager
 from readerapp.core.storage.papers import FileManager, PaperManager, parse_authors  # noqa: F401
 
@@ -105,6 +105,8 @@ class Library:
                 raise LibraryError(f"cannot open library {self.folder}: {exc}") from exc
             raise
         self.db.on_commit = self.publish
+        writer.execute("PRAGMA wal_autocheckpoint = 0")  # checkpoints run in the background thread
+        self._checkpointer = Checkpointer([self.lib_path, self.idx_path])
         self.files = FileManager(self)
         self.sections = SectionManager(self)
         self.tags = TagManager(self)
@@ -132,6 +134,7 @@ class Library:
         if self.closed:
             return
         self.closed = True
+        self._checkpointer.close()
         self.index.close()
         self.db.close()
         if self._lock_file is not None:

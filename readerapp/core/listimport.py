@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -712,6 +713,8 @@ def _in_batches(lib, items, size: int = BATCH):
     next batch; rolled back if the loop stops with an exception)."""
     items = list(items)
     for start in range(0, len(items), size):
+        if start:
+            time.sleep(0.003)  # a gap between batches: a waiting writer (the GUI) goes first
         with lib.op():
             yield from items[start:start + size]
 

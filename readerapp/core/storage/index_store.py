@@ -30,7 +30,7 @@ from readerapp.core import db, textnorm
 from readerapp.core.errors import LibraryError, LibraryTooNew
 from readerapp.core.storage.changes import OpChanges
 from readerapp.core.storage.index_semantic import SemanticSQL
-from readerapp.core.storage.ops import ThreadReaders, connect_reader, storage_error
+from readerapp.core.storage.ops import ThreadReaders, begin_immediate, connect_reader, storage_error
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,7 @@ class IndexStore(SemanticSQL):
         try:
             db.migrate(conn, "index", label=f"index {self.path}")
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            conn.execute("PRAGMA wal_autocheckpoint = 0")  # the Library's checkpointer thread does it
         except BaseException:
             conn.close()
             raise
@@ -172,7 +173,7 @@ class IndexStore(SemanticSQL):
                 yield conn
                 return
             try:
-                conn.execute("BEGIN IMMEDIATE")
+                begin_immediate(conn)
             except sqlite3.OperationalError as exc:
                 if is_damage(exc):
                     raise

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,6 +42,67 @@ class Op:
 
     def execute(self, sql: str, params: Iterable = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, tuple(params))
+
+
+BEGIN_POLL_S = 0.001  # how often a waiting writer retries BEGIN IMMEDIATE
+
+
+def begin_immediate(conn: sqlite3.Connection, timeout_s: float = db.BUSY_TIMEOUT_MS / 1000) -> None:
+    """BEGIN IMMEDIATE, retried every millisecond while another connection writes.
+
+    SQLite's own busy handler sleeps ever longer (up to 100 ms) between tries, so a
+    writer committing batch after batch (an import in another process) can starve a
+    short GUI write for seconds; polling takes the lock in the first gap between two
+    batches."""
+    deadline = time.monotonic() + timeout_s
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc).lower() and "busy" not in str(exc).lower():
+                    raise
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(BEGIN_POLL_S)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {db.BUSY_TIMEOUT_MS}")
+
+
+class Checkpointer:
+    """Checkpoints the WAL files in a background thread, so a commit on the GUI
+    thread never pays for copying the log into the database (the writers run with
+    wal_autocheckpoint off)."""
+
+    PAGES = 1000  # the SQLite default threshold
+
+    def __init__(self, paths: list[Path], interval_s: float = 0.5):
+        self._paths = paths
+        self._interval = interval_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="readerapp-checkpoint", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            for path in self._paths:
+                try:
+                    wal = Path(str(path) + "-wal")
+                    if not wal.exists() or wal.stat().st_size < self.PAGES * 4096:
+                        continue
+                    conn = sqlite3.connect(str(path), isolation_level=None, timeout=0.1)
+                    try:
+                        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                    finally:
+                        conn.close()
+                except (sqlite3.Error, OSError):
+                    pass  # busy, or the file is being replaced: the next round
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
 
 
 def connect_reader(path: Path) -> sqlite3.Connection:
@@ -121,7 +183,7 @@ class Database:
         with self.lock:
             conn = self.writer
             try:
-                conn.execute("BEGIN IMMEDIATE")
+                begin_immediate(conn)
             except sqlite3.OperationalError as exc:
                 raise storage_error(exc, self.folder) from exc
             op = Op(conn)
