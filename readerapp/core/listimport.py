@@ -705,7 +705,7 @@ class _Matcher:
 _PAPER_KEYS = ("title", "url", "arxiv_id", "doi", "code_url", "venue", "year", "model_name", "summary", "date_read")
 
 
-BATCH = 32  # list entries written per operation
+BATCH = 16  # list entries written per operation
 
 
 def _in_batches(lib, items, size: int = BATCH):

@@ -14,6 +14,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 
+VECTOR_BATCH = 256  # vectors per index transaction (another writer waits a few ms at most)
 TOMBSTONES_KEPT = 200_000  # more than this: they are cleared and the codes reload once
 
 
@@ -138,16 +139,25 @@ class SemanticSQL:
 
     # ------------------------------------------------------------ vectors
     def store_vectors(self, rows: list[tuple[int, bytes, bytes]], *, bump: bool = False) -> int:
-        """Write vectors of chunks still present (deleted meanwhile: skipped)."""
-        def run(conn):
+        """Write vectors of chunks still present (deleted meanwhile: skipped), in
+        ascending chunk id order and short transactions of VECTOR_BATCH rows (ids
+        only grow, so the loaded codes still follow by appending)."""
+        rows = sorted(rows, key=lambda r: r[0])
+        stored = 0
+
+        def run(conn, batch):
             live = {r[0] for r in conn.execute("SELECT id FROM chunks WHERE id IN (SELECT value FROM json_each(?))",
-                                               (_ids_json(r[0] for r in rows),))}
+                                               (_ids_json(r[0] for r in batch),))}
             conn.executemany("INSERT OR REPLACE INTO vectors (chunk_id, vec, code) VALUES (?, ?, ?)",
-                             [r for r in rows if r[0] in live])
-            if bump:
-                conn.execute("UPDATE embed_model SET generation = generation + 1 WHERE id = 1")
+                             [r for r in batch if r[0] in live])
             return len(live)
-        return self._guard(run, write=True)
+
+        for start in range(0, len(rows), VECTOR_BATCH):
+            batch = rows[start:start + VECTOR_BATCH]
+            stored += self._guard(lambda conn: run(conn, batch), write=True)
+        if bump:
+            self.bump_generation()
+        return stored
 
     def drop_damaged_vectors(self, dim: int) -> int:
         """Delete vectors whose BLOBs have the wrong size for `dim` (embed makes them again)."""
