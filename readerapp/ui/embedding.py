@@ -13,6 +13,8 @@ import threading
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
+from readerapp.core.storage.changes import ChangeKind
+
 log = logging.getLogger(__name__)
 
 
@@ -60,7 +62,7 @@ class EmbeddingController(QObject):
     failed = Signal(str)
     _changed = Signal()  # library change events, marshalled to this object's (GUI) thread
 
-    AUTO_KINDS = ("paper", "note", "highlight", "text", "deleted")
+    AUTO_KINDS = (ChangeKind.PAPER, ChangeKind.NOTE, ChangeKind.HIGHLIGHT, ChangeKind.TEXT, ChangeKind.DELETED)
 
     def __init__(self, library, parent: QObject | None = None, *, model_name: str | None = None):
         super().__init__(parent)

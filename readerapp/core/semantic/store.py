@@ -28,7 +28,7 @@ MIN_CANDIDATES = 1000  # rescored exactly (float16 from SQLite)
 CANDIDATE_FACTOR = 50
 PRE_MIN = 20000  # kept by the Hamming pass for the asymmetric re-ranking
 PRE_FACTOR = 20
-LOAD_BATCH = 65536
+LOAD_BATCH = 16384
 
 
 def pack_codes(vectors: np.ndarray, center: np.ndarray) -> np.ndarray:
@@ -89,9 +89,9 @@ class VectorIndex:
                     keep = ~np.isin(self.ids, np.asarray(gone, dtype=np.int64))
                     self.ids, self.papers, self.codes_t = self.ids[keep], self.papers[keep], self.codes_t[:, keep]
                 ids, papers, codes, damaged = _read_codes(library, self.max_id, words)
-                self.ids = np.concatenate([self.ids, ids])
-                self.papers = np.concatenate([self.papers, papers])
-                self.codes_t = np.concatenate([self.codes_t, codes], axis=1)
+                self.ids = _concat([self.ids, ids])
+                self.papers = _concat([self.papers, papers])
+                self.codes_t = _concat([self.codes_t, codes])
             self.loaded_version = version
             self.max_id = top if full else max(top, self.max_id)
             self.tomb_seq = seq
@@ -170,19 +170,41 @@ def _read_codes(library, after: int, words: int) -> tuple[np.ndarray, np.ndarray
     damaged: list[int] = []
     size = words * 8
     for rows in library.index.iter_codes(after, LOAD_BATCH):
-        if any(not isinstance(r[2], bytes) or len(r[2]) != size for r in rows):
+        # column-wise with C-level calls (zip, join, np.array), no Python loop per row:
+        # a GUI thread waiting for the GIL gets it within milliseconds
+        ids, papers, codes = zip(*rows)
+        try:
+            sound = set(map(len, codes)) == {size}
+        except TypeError:  # a NULL or a number where a BLOB belongs
+            sound = False
+        if not sound:
             damaged += [r[0] for r in rows if not isinstance(r[2], bytes) or len(r[2]) != size]
             rows = [r for r in rows if isinstance(r[2], bytes) and len(r[2]) == size]
             if not rows:
                 continue
-        ids_parts.append(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)))
-        paper_parts.append(np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows)))
-        code_parts.append(np.frombuffer(b"".join(r[2] for r in rows), dtype=np.uint64).reshape(len(rows), words).T)
-        del rows
+            ids, papers, codes = zip(*rows)
+        ids_parts.append(np.array(ids, dtype=np.int64))
+        paper_parts.append(np.array(papers, dtype=np.int64))
+        code_parts.append(np.frombuffer(b"".join(codes), dtype=np.uint64).reshape(len(rows), words).T)
+        del rows, ids, papers, codes
     if not ids_parts:
         return (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros((words, 0), dtype=np.uint64),
                 damaged)
-    return np.concatenate(ids_parts), np.concatenate(paper_parts), np.concatenate(code_parts, axis=1), damaged
+    return _concat(ids_parts), _concat(paper_parts), _concat(code_parts), damaged
+
+
+def _concat(parts: list[np.ndarray]) -> np.ndarray:
+    """np.concatenate along the last axis, copied part by part: one copy of a million
+    codes would hold the GIL for a long time; small copies let a GUI thread in between."""
+    total = sum(p.shape[-1] for p in parts)
+    out = np.empty(parts[0].shape[:-1] + (total,), dtype=parts[0].dtype)
+    pos = 0
+    for part in parts:
+        for start in range(0, part.shape[-1], LOAD_BATCH):
+            piece = part[..., start:start + LOAD_BATCH]
+            out[..., pos:pos + piece.shape[-1]] = piece
+            pos += piece.shape[-1]
+    return out
 
 
 def _float_rows(rows: list, dim: int | None) -> tuple[np.ndarray, np.ndarray, list[int]]:

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 PAGE_STRIDE = db.PAGE_STRIDE
 MAX_PAGES_INDEXED = PAGE_STRIDE - 1
-FTS_INSERT_BATCH = 64  # pages per index transaction: another index writer waits a few ms at most
+FTS_INSERT_BATCH = 32  # pages per index transaction: another index writer waits a few ms at most
 SQLITE_CORRUPT, SQLITE_NOTADB = 11, 26
 
 # (paper_id, title, meta, annot) of papers, from the user library

@@ -116,12 +116,13 @@ def connect_reader(path: Path) -> sqlite3.Connection:
 
 
 class ThreadReaders:
-    """A read connection per thread, all closed together."""
+    """A read connection per thread, all closed together (those of finished
+    threads are closed as new threads come)."""
 
     def __init__(self, opener: Callable[[], sqlite3.Connection]):
         self._opener = opener
         self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
+        self._all: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._lock = threading.Lock()
         self.generation = 0  # bumped when the file behind is replaced: readers reopen
 
@@ -130,20 +131,19 @@ class ThreadReaders:
         if conn is None or self._local.generation != self.generation:
             conn = self._opener()
             with self._lock:
-                self._all.append(conn)
+                dead = [c for t, c in self._all if not t.is_alive()]
+                self._all = [(t, c) for t, c in self._all if t.is_alive()]
+                self._all.append((threading.current_thread(), conn))
+            for c in dead:
+                c.close()
             self._local.conn, self._local.generation = conn, self.generation
         return conn
-
-    def reset(self) -> None:
-        """Forget every reader (each thread opens a new one on its next read)."""
-        with self._lock:
-            self.generation += 1
 
     def close(self) -> None:
         with self._lock:
             conns, self._all = self._all, []
             self.generation += 1
-        for conn in conns:
+        for _thread, conn in conns:
             try:
                 conn.close()
             except sqlite3.Error:
