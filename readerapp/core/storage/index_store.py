@@ -58,10 +58,6 @@ def is_damage(exc: BaseException) -> bool:
     return "malformed" in text or "not a database" in text or "file is encrypted" in text
 
 
-class IndexDamaged(LibraryError):
-    """The index was found damaged and has been recreated; the caller may retry."""
-
-
 class IndexStore(SemanticSQL):
     def __init__(self, path: Path, folder: Path, own_rows: OwnRows):
         self.path = path
@@ -151,18 +147,6 @@ class IndexStore(SemanticSQL):
     def reader(self) -> sqlite3.Connection:
         """This thread's read connection (the writer inside one of its index transactions)."""
         return self.writer if getattr(self._local, "writing", False) else self.readers.get()
-
-    @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
-        """A read connection; damage found while reading heals the index and raises IndexDamaged."""
-        try:
-            yield self.reader()
-        except sqlite3.DatabaseError as exc:
-            if not is_damage(exc):
-                raise
-            self.heal(str(exc))
-            raise IndexDamaged(f"the search index was damaged and has been recreated ({exc}); "
-                               "its page text is being rebuilt") from exc
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
