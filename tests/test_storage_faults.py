@@ -63,10 +63,18 @@ def test_a_garbage_index_file_is_moved_aside_and_rebuilt(tmp_path, caplog):
     for suffix in ("-wal", "-shm"):
         (folder / (db.INDEX_FILE + suffix)).unlink(missing_ok=True)
     caplog.set_level("WARNING")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    r = subprocess.run([sys.executable, "-m", "readerapp", "--library", str(folder), "search", "okapi", "--json"],
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr  # the command line works on it too (it heals on open)
+    assert [h["paper_id"] for h in json.loads(r.stdout)] == [pid]
+    (folder / db.INDEX_FILE).write_bytes(garbage)  # damaged again, for the in-process checks
+    for suffix in ("-wal", "-shm"):
+        (folder / (db.INDEX_FILE + suffix)).unlink(missing_ok=True)
     _check_healed(folder, pid, made)
-    kept = next(folder.glob(db.INDEX_FILE + ".damaged-*"))
-    assert kept.read_bytes() == garbage
-    assert kept.name in caplog.text  # named in the log
+    kept = sorted(folder.glob(db.INDEX_FILE + ".damaged-*"))
+    assert len(kept) == 2 and all(k.read_bytes() == garbage for k in kept)
+    assert kept[-1].name in caplog.text  # named in the log
 
 
 def test_an_index_with_damaged_pages_heals_when_the_damage_is_met(tmp_path):
