@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,12 +95,26 @@ def connect(path: Path, *, synchronous: str = "NORMAL") -> sqlite3.Connection:
     )
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    mode = _switch_to_wal(conn)
     if mode.lower() != "wal":
         log.warning("could not switch %s to WAL (journal_mode=%s)", path, mode)
     conn.execute(f"PRAGMA synchronous = {synchronous}")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
+
+
+def _switch_to_wal(conn: sqlite3.Connection) -> str:
+    """PRAGMA journal_mode = WAL. Two processes switching a rollback-journal file at
+    once can deadlock on the lock upgrade, and SQLite then answers "locked" at once
+    (no busy wait) to one of them: it retries until the other has switched."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
@@ -165,5 +180,8 @@ def migrate(conn: sqlite3.Connection, kind: str, *, label: str, before_upgrade=N
         conn.execute("PRAGMA foreign_keys = ON")
     if current == 0 and target > 0:
         # a new file: the tables later migrations rebuilt left free pages; start compact
-        conn.execute("VACUUM")
+        try:
+            conn.execute("VACUUM")
+        except sqlite3.OperationalError as exc:  # another process is using it already: stay as is
+            log.info("not compacting the new %s: %s", label, exc)
     return current, target
