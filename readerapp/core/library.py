@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -116,6 +117,8 @@ class Library:
         self.links = LinkManager(self)
         self.settings = SettingsManager(self)
         self.closed = False
+        self._rebuild: threading.Thread | None = None
+        self.index.on_heal = lambda: self.publish_index_change(ChangeKind.INDEX, None)
         if self.index.rebuild_needed:  # healed while opening: titles and notes are searchable at once
             self.index.refresh_own_rows(None)
 
@@ -187,20 +190,39 @@ class Library:
             except Exception:
                 log.exception("change listener failed")
 
-    def publish_index_change(self, kind: ChangeKind, paper_id: int) -> None:
+    def publish_index_change(self, kind: ChangeKind, paper_id: int | None) -> None:
         """A change of derived data only (new page text): published like an operation."""
         changes = OpChanges()
         changes.add(kind, paper_id)
         self.publish(changes)
 
-    def rebuild_index(self, *, progress=None, cancel=None):
+    def rebuild_index(self):
         """Rewrite every paper's own row and re-extract the page text that is missing
-        (after the index was healed or deleted). Long: run it in a worker thread."""
+        (after the index was healed or deleted). Long: see rebuild_index_in_background."""
         from readerapp.core.maintenance import repair
 
         report = repair(self, reextract=True, refresh_all=True)
         self.index.rebuild_needed = False
         return report
+
+    def rebuild_index_in_background(self) -> threading.Thread:
+        """rebuild_index in a worker thread (one at a time); the GUI starts it when
+        told ChangeKind.INDEX, the start-up maintenance and `readerapp reindex` do the
+        same work in their own way. Papers, notes and keyword search of titles and
+        notes keep working meanwhile."""
+        if self._rebuild is not None and self._rebuild.is_alive():
+            return self._rebuild
+
+        def run() -> None:
+            try:
+                report = self.rebuild_index()
+                log.info("search index rebuilt: %s", report)
+            except Exception:
+                log.exception("rebuilding the search index failed; `readerapp reindex` retries it")
+
+        self._rebuild = threading.Thread(target=run, name="readerapp-index-rebuild", daemon=True)
+        self._rebuild.start()
+        return self._rebuild
 
     # ---------------------------------------------------------------- backups
     def backup_to(self, dest: str | Path) -> Path:

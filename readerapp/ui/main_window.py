@@ -278,6 +278,8 @@ class MainWindow(QMainWindow):
             self._reload_timer.setInterval(1000 if self.import_running() else 150)
             if not self._reload_timer.isActive():
                 self._reload_timer.start()
+        if kind == ChangeKind.INDEX:  # the search index was damaged and recreated: rebuild its page text
+            self.library.rebuild_index_in_background()
         if kind == ChangeKind.DELETED and _paper_id is not None:
             idx = self.tab_index_of(int(_paper_id))
             if idx > 0:

@@ -26,6 +26,7 @@ class ChangeKind(StrEnum):
     TAGS = "tags"            # a paper's tags
     LISTS = "lists"          # a stored paper list (README layout)
     SETTINGS = "settings"    # a per-library setting
+    INDEX = "index"          # the derived index was damaged and recreated: its page text needs a rebuild
 
 
 # Embedding queue job for each kind that changes embedded text.

@@ -70,6 +70,7 @@ class IndexStore(SemanticSQL):
         self._shard_lock = threading.Lock()
         self.moved_aside: list[Path] = []  # damaged files kept beside the library
         self.rebuild_needed = False
+        self.on_heal: Callable[[], None] | None = None  # told after a heal while open
         self.writer = self._open_or_heal()
 
     # ------------------------------------------------------------ opening and healing
@@ -127,6 +128,8 @@ class IndexStore(SemanticSQL):
             self._move_aside(reason)
             self.writer = self._open()
         self.refresh_own_rows(None)
+        if self.on_heal is not None:
+            self.on_heal()
 
     def _guard(self, fn, *, write: bool):
         """Run fn(conn) (in a write transaction when `write`); a damaged file is
