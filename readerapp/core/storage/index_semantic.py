@@ -85,7 +85,7 @@ class SemanticSQL:
         def key(ref_id, page, bbox, h):
             return (ref_id, page, tuple(round(float(v), 2) for v in bbox) if bbox else None, h)
 
-        def run(conn):
+        def compare(conn):
             stored = conn.execute(
                 "SELECT c.ref_id, c.page, c.x0, c.y0, c.x1, c.y1, c.content_hash, v.chunk_id IS NOT NULL"
                 " FROM chunks c LEFT JOIN vectors v ON v.chunk_id = c.id WHERE c.paper_id = ? AND c.kind = ?"
@@ -93,13 +93,16 @@ class SemanticSQL:
             same = [key(r[0], r[1], None if r[2] is None else (r[2], r[3], r[4], r[5]), r[6]) for r in stored] == \
                 [key(i[0], i[1], i[2], i[4]) for i in items]
             if same:  # chunks without a vector yet are embedded by embed_missing
-                return sum(1 for r in stored if r[7])
+                return True, sum(1 for r in stored if r[7]), {}
             old = {h: (vec, code) for h, vec, code in conn.execute(
                 "SELECT c.content_hash, v.vec, v.code FROM chunks c JOIN vectors v ON v.chunk_id = c.id"
                 " WHERE c.paper_id = ? AND c.kind = ?", (paper_id, kind))}
             conn.execute("DELETE FROM chunks WHERE paper_id = ? AND kind = ?", (paper_id, kind))
+            return False, 0, old
+
+        def insert(conn, batch, old):
             reused = 0
-            for ref_id, page, bbox, text, h in items:
+            for ref_id, page, bbox, text, h in batch:
                 x0, y0, x1, y1 = bbox if bbox else (None, None, None, None)
                 cid = conn.execute(
                     "INSERT INTO chunks (paper_id, kind, ref_id, page, x0, y0, x1, y1, text, content_hash)"
@@ -109,7 +112,16 @@ class SemanticSQL:
                     conn.execute("INSERT INTO vectors (chunk_id, vec, code) VALUES (?, ?, ?)", (cid, *old[h]))
                     reused += 1
             return reused
-        return self._guard(run, write=True)
+
+        same, reused, old = self._guard(compare, write=True)
+        if same:
+            return reused
+        # the new chunks in short transactions (a long paper has thousands): another index
+        # writer waits a few ms at most; a crash in between leaves the queue job to redo it
+        for start in range(0, len(items), VECTOR_BATCH):
+            batch = items[start:start + VECTOR_BATCH]
+            reused += self._guard(lambda conn: insert(conn, batch, old), write=True)
+        return reused
 
     def chunks_without_vector(self) -> tuple[list[tuple[int, int]], int]:
         """([(chunk id, text length)] of chunks without a vector, in id order), and the
