@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import CORPUS, REPO, distinct_copies, percentile, save  # noqa: E402
+from _common import CORPUS, distinct_copies, percentile, save  # noqa: E402
 
 INTERVAL_S = 0.025  # a GUI autosave / highlight at most every 25 ms
 SCENARIOS = ("idle", "import", "import-list", "embed", "vectors")
@@ -83,7 +83,10 @@ def measure(lib, paper_ids: list[int], busy: threading.Event | None, min_s: floa
 
 def in_process(cmd: list[str]) -> tuple[threading.Event, subprocess.Popen]:
     done = threading.Event()
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    import readerapp
+
+    # the readerapp this benchmark imported (run it with PYTHONPATH=<another checkout> to compare)
+    env = {**os.environ, "PYTHONPATH": str(Path(readerapp.__file__).resolve().parents[1])}
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     threading.Thread(target=lambda: (proc.wait(), done.set()), daemon=True).start()
     return done, proc
