@@ -71,3 +71,36 @@ def test_gui_tests_write_screenshots_into_a_temporary_folder_not_the_source_tree
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"""["']screenshots["']""", text), f"{path.name} writes screenshots itself"
         assert ".grab().save(" not in text, f"{path.name} saves a grab itself (use conftest.save_screenshot)"
+
+
+def test_nothing_outside_the_storage_package_uses_a_private_member_of_the_library():
+    """Code outside readerapp/core/storage (and the Library facade) goes through the
+    managers and IndexStore: no `_query`, `_notify`, `idx`, `lock`, `conn` of a library."""
+    import ast
+
+    private = {"_query", "_notify", "_listeners", "idx", "lock", "conn", "db", "_db"}
+    owners = {"library", "lib", "self.library", "self.lib", "self._library"}
+    offenders = []
+    for p in PKG.rglob("*.py"):
+        rel = p.relative_to(PKG).as_posix()
+        if rel.startswith("core/storage/") or rel == "core/library.py":
+            continue
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in private and ast.unparse(node.value) in owners:
+                offenders.append(f"{rel}:{node.lineno}: {ast.unparse(node)}")
+    assert offenders == []
+
+
+def test_only_the_index_store_speaks_sql_to_the_index():
+    """The derived index's tables are named in SQL only inside readerapp/core/storage."""
+    tables = r"\b(search_fts|indexed_files|embed_queue|embed_model|chunks|vectors|vector_tombstones)\b"
+    sql = re.compile(r"[\"'][^\"']*\b(SELECT|INSERT|UPDATE|DELETE)\b[^\"']*" + tables, re.I)
+    offenders = []
+    for p in PKG.rglob("*.py"):
+        rel = p.relative_to(PKG).as_posix()
+        if rel.startswith("core/storage/"):
+            continue
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+            if sql.search(line.split("#", 1)[0]):
+                offenders.append(f"{rel}:{n}: {line.strip()}")
+    assert offenders == []

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,12 +95,26 @@ def connect(path: Path, *, synchronous: str = "NORMAL") -> sqlite3.Connection:
     )
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    mode = _switch_to_wal(conn)
     if mode.lower() != "wal":
         log.warning("could not switch %s to WAL (journal_mode=%s)", path, mode)
     conn.execute(f"PRAGMA synchronous = {synchronous}")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
+
+
+def _switch_to_wal(conn: sqlite3.Connection) -> str:
+    """PRAGMA journal_mode = WAL. Two processes switching a rollback-journal file at
+    once can deadlock on the lock upgrade, and SQLite then answers "locked" at once
+    (no busy wait) to one of them: it retries until the other has switched."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
@@ -118,8 +133,11 @@ def migrate(conn: sqlite3.Connection, kind: str, *, label: str, before_upgrade=N
     """Bring the database behind `conn` to the newest schema of `kind`.
 
     Returns (old_version, new_version). Raises LibraryTooNew for a newer file.
-    `before_upgrade(old_version)` runs before an existing database is changed
-    (used to take a backup).
+    The version is read again inside the exclusive transaction that migrates,
+    so processes opening an old file at once wait for each other: one migrates
+    (and runs `before_upgrade(old_version)`, e.g. a backup, exactly once), the
+    others find the new version. Foreign keys are off while the migration runs
+    (SQLite's procedure for rebuilding a table) and checked before the commit.
     """
     migs = migrations(kind)
     target = migs[-1].version if migs else 0
@@ -131,19 +149,39 @@ def migrate(conn: sqlite3.Connection, kind: str, *, label: str, before_upgrade=N
         )
     if current == target:
         return current, current
-    if current > 0 and before_upgrade is not None:
-        before_upgrade(current)
-    conn.execute("BEGIN EXCLUSIVE")
+    conn.execute("PRAGMA foreign_keys = OFF")
     try:
-        for mig in migs:
-            if mig.version <= current:
-                continue
-            log.info("applying %s migration %s", kind, mig.path.name)
-            for stmt in mig.statements():
-                conn.execute(stmt)
-        conn.execute(f"PRAGMA user_version = {target}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+        conn.execute("BEGIN EXCLUSIVE")
+        try:
+            current = user_version(conn)  # another process may have migrated while we waited
+            if current > target:
+                raise LibraryTooNew(f"{label} was written by a newer readerapp (schema {current}, "
+                                    f"this app knows {target}); update readerapp to open it")
+            if current < target:
+                if current > 0 and before_upgrade is not None:
+                    before_upgrade(current)
+                for mig in migs:
+                    if mig.version <= current:
+                        continue
+                    log.info("applying %s migration %s", kind, mig.path.name)
+                    for stmt in mig.statements():
+                        conn.execute(stmt)
+                bad = conn.execute("PRAGMA foreign_key_check").fetchall()
+                if bad:
+                    raise LibraryError(f"{label}: migration to schema {target} broke {len(bad)} reference(s) "
+                                       f"(first in table {bad[0][0]}); nothing was changed")
+                conn.execute(f"PRAGMA user_version = {target}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+    if current == 0 and target > 0:
+        # a new file: the tables later migrations rebuilt left free pages; start compact
+        try:
+            conn.execute("VACUUM")
+        except sqlite3.OperationalError as exc:  # another process is using it already: stay as is
+            log.info("not compacting the new %s: %s", label, exc)
     return current, target

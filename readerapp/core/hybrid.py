@@ -10,13 +10,15 @@ search and reports why through `notice`.
 from __future__ import annotations
 
 import html
-import json
+import logging
 import re
 from collections.abc import Callable
 
 from readerapp.core.errors import InvalidValue, ReaderError
 from readerapp.core.models import SearchHit
 from readerapp.core.search import filter_paper_ids, keyword_search, parse_query
+
+log = logging.getLogger(__name__)
 
 MODES = ("keyword", "semantic", "hybrid")
 MAX_QUERY_CHARS = 2000
@@ -40,10 +42,8 @@ def _index(library):
 
 def check_vectors(library, model) -> None:
     """InvalidValue with one line if the stored vectors cannot answer queries of `model`."""
-    with library.lock:
-        row = library.idx.execute("SELECT name, dim FROM embed_model WHERE id = 1").fetchone()
-        has = library.idx.execute("SELECT 1 FROM vectors LIMIT 1").fetchone()
-    if row is None or has is None:
+    row = library.index.model_row()
+    if row is None or not library.index.has_vectors():
         raise InvalidValue("nothing is embedded yet: run `readerapp embed` (the app does it in the background)")
     if (row[0], row[1]) != (model.name, model.dim):
         raise InvalidValue(f"the passages were embedded with {row[0]}, not {model.name}: "
@@ -105,10 +105,7 @@ def semantic_search(library, query: str, *, limit: int = 20, allowed: set[int] |
               if score >= floor]
     if not ranked:
         return []
-    with library.lock:
-        rows = {r[0]: r for r in library.idx.execute(
-            "SELECT id, paper_id, kind, page, x0, y0, x1, y1, text FROM chunks WHERE id IN"
-            " (SELECT value FROM json_each(?))", (json.dumps([cid for cid, _ in ranked]),))}
+    rows = library.index.chunks_by_ids([cid for cid, _ in ranked])
     titles = {p.id: p.title for p in library.papers_by_ids({rows[c][1] for c, _ in ranked if c in rows})}
     hits = []
     for cid, score in ranked:
@@ -250,9 +247,13 @@ def search(library, query: str, *, mode: str = "hybrid", limit: int = 20, sectio
         return keyword[:limit]
     try:
         semantic = semantic_search(library, free_text, limit=limit * 3, allowed=allowed, model=model)
-    except ReaderError as exc:  # the model cannot load, nothing embedded yet: keyword search keeps working
+    except Exception as exc:  # any semantic failure: the keyword results, and one line why
+        if not isinstance(exc, ReaderError):
+            log.warning("semantic search failed in hybrid mode", exc_info=True)
         if notice:
-            msg = str(exc)
+            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            if not isinstance(exc, ReaderError):
+                msg = f"semantic search failed ({msg})"
             notice(msg if "keyword" in msg else f"{msg}; showing keyword results")
         return keyword_search(library, text, limit=limit, paper_ids=allowed)
     return fuse(keyword, semantic, limit, **fusion)
@@ -264,21 +265,19 @@ def similar_papers(library, paper_id: int, *, limit: int = 10, model=None) -> li
 
     from readerapp.core.semantic.store import search as vector_search
 
-    with library.lock:
-        rows = library.idx.execute(
-            "SELECT v.vec FROM vectors v JOIN chunks c ON c.id = v.chunk_id WHERE c.paper_id = ? AND c.kind = 'page'",
-            (paper_id,)).fetchall()
-    if not rows:
+    blobs = library.index.paper_vectors(paper_id, "page")
+    sizes = [len(b) for b in blobs if isinstance(b, bytes)]
+    size = max(set(sizes), key=sizes.count) if sizes else 0  # damaged BLOBs (another size) are left out
+    blobs = [b for b in blobs if isinstance(b, bytes) and len(b) == size and size]
+    if not blobs:
         raise InvalidValue(f"paper {paper_id} has no embedded text yet (run `readerapp embed`)")
-    mat = np.frombuffer(b"".join(r[0] for r in rows), dtype=np.float16).reshape(len(rows), -1).astype(np.float32)
+    mat = np.frombuffer(b"".join(blobs), dtype=np.float16).reshape(len(blobs), -1).astype(np.float32)
     centroid = mat.mean(axis=0)
     centroid /= np.linalg.norm(centroid) or 1.0
     others = set(library.all_paper_ids()) - {paper_id}
     ranked = vector_search(library, _index(library), centroid, limit * 20, others)
     best: dict[int, float] = {}
-    with library.lock:
-        owners = dict(library.idx.execute("SELECT id, paper_id FROM chunks WHERE id IN (SELECT value FROM"
-                                          " json_each(?))", (json.dumps([c for c, _ in ranked]),)).fetchall())
+    owners = library.index.chunk_owners([c for c, _ in ranked])
     for cid, score in ranked:
         pid = owners.get(cid)
         if pid is not None and score > best.get(pid, -2.0):

@@ -158,7 +158,7 @@ class Importer:
         if cand.sha256 in batch_hashes:
             return ImportResult(str(cand.path), "duplicate",
                                 reason=f"same file as {batch_hashes[cand.sha256]} in this import")
-        row = self.library.file_by_sha(cand.sha256)
+        row = self.library.files.by_sha(cand.sha256)
         if row is None:
             return None
         old = Path(row["path"])
@@ -167,7 +167,7 @@ class Importer:
                                 row["pages"])
         if old.is_file():
             return ImportResult(str(cand.path), "duplicate", row["paper_id"], f"same file as {old}", row["pages"])
-        self.library.relink_file(row["id"], str(cand.path))
+        self.library.files.relink(row["id"], str(cand.path))
         return ImportResult(str(cand.path), "relinked", row["paper_id"], f"was at {old}", row["pages"])
 
     def _store(self, cand: Candidate, data: dict) -> ImportResult:
@@ -187,21 +187,27 @@ class Importer:
             meta["title"], reason = fallback_title(cand.path, pages[0] if pages else "")
             meta["review"] = {**(meta.get("review") or {}), "title": reason}
         text_status = data["text_status"]
-        # A later import of a PDF fills the entry a paper list created (no file yet).
-        match = lib.find_paper_for_entry(arxiv_id=meta.get("arxiv_id"), doi=meta.get("doi"),
-                                         title=meta.get("title"), without_file=True)
-        if match is not None:
-            lib.add_file(match, sha256=cand.sha256, path=str(cand.path), size=cand.size,
-                         pages=data["page_count"], text_status=text_status)
-            lib.apply_extracted_metadata(match, meta, overwrite=False)
-            paper_id, note = match, "filled the existing entry"
-        else:
-            paper_id = lib.create_paper_with_file(meta, sha256=cand.sha256, path=str(cand.path),
-                                                  size=cand.size, pages=data["page_count"],
-                                                  text_status=text_status)
-            note = ""
-        lib.store_pages(paper_id, cand.sha256, pages, text_status)
-        lib._notify("paper", paper_id)
+        # One operation: another readerapp importing the same file at the same time
+        # commits first or finds this one's file (then it is a duplicate, not a failure).
+        with lib.op():
+            row = lib.files.by_sha(cand.sha256)
+            if row is not None:
+                return ImportResult(str(cand.path), "duplicate", row["paper_id"],
+                                    f"imported by another readerapp at the same time ({row['path']})", row["pages"])
+            # A later import of a PDF fills the entry a paper list created (no file yet).
+            match = lib.papers.find_for_entry(arxiv_id=meta.get("arxiv_id"), doi=meta.get("doi"),
+                                              title=meta.get("title"), without_file=True)
+            if match is not None:
+                lib.files.add(match, sha256=cand.sha256, path=str(cand.path), size=cand.size,
+                              pages=data["page_count"], text_status=text_status)
+                lib.papers.apply_extracted_metadata(match, meta, overwrite=False)
+                paper_id, note = match, "filled the existing entry"
+            else:
+                paper_id = lib.papers.create_with_file(meta, sha256=cand.sha256, path=str(cand.path),
+                                                       size=cand.size, pages=data["page_count"],
+                                                       text_status=text_status)
+                note = ""
+        lib.papers.store_pages(paper_id, cand.sha256, pages, text_status)  # the index, after the commit
         reasons = [note] if note else []
         if text_status == "no-text":
             reasons.append("no text layer (scanned?): imported without searchable text")
@@ -231,16 +237,15 @@ def reindex(library, paper_ids: Iterable[int] | None = None, *, metadata: bool =
     """
     if paper_ids is None:
         # every paper's own row (title, notes, highlights), papers without a PDF included
-        for pid in library.all_paper_ids():
-            library.refresh_paper_index(pid)
-        ids = [r["paper_id"] for r in library.all_files()]
+        library.index.refresh_own_rows(None)
+        ids = [r["paper_id"] for r in library.files.all()]
     else:
         ids = list(paper_ids)
     ids = list(dict.fromkeys(ids))
     results: list[ImportResult] = []
     tasks = []
     for pid in ids:
-        files = library.files_of(pid)
+        files = library.files.of(pid)
         if not files:
             continue
         row = files[-1]
@@ -259,15 +264,11 @@ def reindex(library, paper_ids: Iterable[int] | None = None, *, metadata: bool =
             if "error" in data:
                 res = ImportResult(row["path"], "failed", pid, data["error"])
             else:
-                library.store_pages(pid, row["sha256"], data["pages"], data["text_status"])
+                library.papers.store_pages(pid, row["sha256"], data["pages"], data["text_status"])
                 if data["text_status"] != row["text_status"]:
-                    library.set_text_status(pid, data["text_status"])
+                    library.files.set_text_status(pid, data["text_status"])
                 if metadata:
-                    meta = dict(data.get("metadata") or {})
-                    if not (meta.get("title") or "").strip():  # the title stays; so does its review flag
-                        reason = fallback_title(Path(row["path"]), data["pages"][0] if data["pages"] else "")[1]
-                        meta["review"] = {**(meta.get("review") or {}), "title": reason}
-                    library.apply_extracted_metadata(pid, meta, overwrite=True)
+                    library.papers.apply_extracted_metadata(pid, data.get("metadata") or {}, overwrite=True)
                 res = ImportResult(row["path"], "updated", pid, "", data["page_count"])
             results.append(res)
             if progress:

@@ -18,6 +18,7 @@ text in no known layout is refused whole (:class:`UnknownListLayout`)."""
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from readerapp.core import textnorm
@@ -43,7 +44,7 @@ class _Matcher:
         self.arxiv: dict[str, int] = {}
         self.doi: dict[str, int] = {}
         self.title: dict[str, int] = {}
-        for row in lib.conn.execute("SELECT id, arxiv_id, doi, title FROM papers ORDER BY id DESC"):
+        for row in lib.papers.identity_keys():
             self.add(row[0], {"arxiv_id": row[1], "doi": row[2], "title": row[3]})
 
     def add(self, pid: int, fields: dict) -> None:
@@ -88,6 +89,21 @@ def no_layout_message(path: Path, parsed: ParsedList) -> str:
     if parsed.hints:
         closest = "closest: " + closest
     return f"{path}: no paper list found in {n} non-blank lines ({closest}); nothing was imported"
+
+
+BATCH = 16  # list entries written per operation
+
+
+def _in_batches(lib, items, size: int = BATCH):
+    """Yield the items, each batch of `size` inside one operation (committed before the
+    next batch; rolled back if the loop stops with an exception)."""
+    items = list(items)
+    for start in range(0, len(items), size):
+        if start:
+            time.sleep(0.003)  # a gap between batches: a waiting writer (the GUI) goes first
+        with lib.op():
+            yield from items[start:start + size]
+
 
 
 def _fields(e: Entry) -> dict:
@@ -184,113 +200,117 @@ def import_list(lib, path: str | Path, *, style: str | None = None, name: str | 
     layout_sections = []
     stored = lib.get_list(name)
     old_layout = stored["layout"] if stored else {}
-    with lib.transaction():  # one transaction: a failed import leaves nothing half-made
+    # Short operations of BATCH entries each, not one long transaction: the GUI's writes wait
+    # for one batch at most. A failure keeps the batches before it; importing the same list
+    # again adds only what is missing (a text in no known layout was refused above, whole).
+    with lib.op():
         for old_path, new_path in _plan_renames(lib, old_layout, sections, matcher, name):
             lib.rename_section(_section_index(lib)[tuple(old_path)], new_path[-1])
             result.renamed.append([old_path, new_path])
-        lead_of: dict[int, int] = {}  # id(joined entry) -> paper id of the item's first paper
-        for s in sections:
-            sid = lib.ensure_section_path(s.path)
-            spec: dict = {"path": lib.section_path(sid)}
-            if s.heading is None:
-                spec["heading"] = None
+    lead_of: dict[int, int] = {}  # id(joined entry) -> paper id of the item's first paper
+    for s in sections:
+        sid = lib.ensure_section_path(s.path)
+        spec: dict = {"path": lib.section_path(sid)}
+        if s.heading is None:
+            spec["heading"] = None
+        else:
+            hashes = "#" * (levels[0] if s.level == 1 else levels[1])
+            if s.heading.raw != f"{hashes} {spec['path'][-1]}":
+                spec["heading"] = s.heading.raw
+        if s.before:
+            spec["before"] = s.before
+            if s.tight_before:
+                spec["tight"] = True
+        if s.after:
+            spec["after"] = s.after
+        columns = next((e.columns for e in s.entries if e.columns), None)
+        if columns:
+            spec["columns"] = columns
+        layout_sections.append(spec)
+        venue_from_heading = None
+        if parsed.style == "venue" and s.path:
+            years = YEAR.findall(s.path[0])
+            if years:
+                venue_from_heading = (s.path[0], int(years[-1]))
+        last_placed: Entry | None = None
+        last_pid: int | None = None
+        for e in _in_batches(lib, s.entries):
+            fields = _fields(e)
+            if venue_from_heading and "venue" not in fields and e.style == "venue":
+                fields["venue"] = venue_from_heading[0]
+                fields.setdefault("year", venue_from_heading[1])
+            pid = matcher.find(fields)
+            if pid is None:
+                pid = lib.add_paper(user_fields=list(fields), **fields)
+                matcher.add(pid, fields)
+                result.added += 1
             else:
-                hashes = "#" * (levels[0] if s.level == 1 else levels[1])
-                if s.heading.raw != f"{hashes} {spec['path'][-1]}":
-                    spec["heading"] = s.heading.raw
-            if s.before:
-                spec["before"] = s.before
-                if s.tight_before:
-                    spec["tight"] = True
-            if s.after:
-                spec["after"] = s.after
-            columns = next((e.columns for e in s.entries if e.columns), None)
-            if columns:
-                spec["columns"] = columns
-            layout_sections.append(spec)
-            venue_from_heading = None
-            if parsed.style == "venue" and s.path:
-                years = YEAR.findall(s.path[0])
-                if years:
-                    venue_from_heading = (s.path[0], int(years[-1]))
-            last_placed: Entry | None = None
-            last_pid: int | None = None
-            for e in s.entries:
-                fields = _fields(e)
-                if venue_from_heading and "venue" not in fields and e.style == "venue":
-                    fields["venue"] = venue_from_heading[0]
-                    fields.setdefault("year", venue_from_heading[1])
-                pid = matcher.find(fields)
-                if pid is None:
-                    pid = lib.add_paper(user_fields=list(fields), **fields)
-                    matcher.add(pid, fields)
-                    result.added += 1
-                else:
-                    paper = lib.get_paper(pid)
-                    fill = {k: v for k, v in fields.items() if getattr(paper, k, None) in (None, "", [])}
-                    if fill:
-                        lib.update_paper(pid, **fill)
-                    result.matched += 1
-                have = {(link.kind, link.url) for link in lib.links(pid)}
-                for kind, label, url in e.links:
-                    if url.strip() and (kind, url.strip()) not in have:
-                        lib.add_link(pid, kind, url, label)
-                        have.add((kind, url.strip()))
-                if e.tags:
-                    current = lib.get_paper(pid).tags
-                    lib.set_tags(pid, [*current, *e.tags])
-                if e.fields.get("_joined") and last_pid is not None:
-                    lead_of[id(e)] = last_pid
-                if (pid, sid) in placed and last_placed is not None:
-                    # the same paper twice in one section: its links were added to the paper;
-                    # the repeated entry's text is kept after the entry before it
-                    repeat = "\n".join(parsed.lines[e.start:e.end]) if not e.fields.get("_joined") else ""
-                    prev = last_placed.fields.get("_after") or ""
-                    if repeat and not prev and e.start > 0 and not parsed.lines[e.start - 1].strip():
-                        repeat = "\n" + repeat  # its own block, as it was
-                    last_placed.fields["_after"] = "\n\n".join(x for x in (prev, repeat, e.fields.get("_after"))
-                                                                 if x)
-                    result.skipped.append(Skipped(e.start + 1, parsed.lines[e.start],
-                                                  "the same paper again in this section (kept as text)"))
-                    continue
-                lib.assign_section(pid, sid)
-                placed.add((pid, sid))
-                placements.append((pid, sid, e))
-                if not e.fields.get("_joined"):
-                    last_placed, last_pid = e, pid
-                if pid not in result.paper_ids:
-                    result.paper_ids.append(pid)
-                result.entries += 1
-        # the entries' own formatting, measured against the final state of each paper
-        for pid, sid, e in placements:
-            view = EntryView(p=lib.get_paper(pid), links=lib.links(pid), style=parsed.style, lang="zh")
-            kept = {}
-            if e.style and e.style != parsed.style:
-                # an entry in another layout of a mixed list (a card among tables): kept whole
-                kept["block"] = {"raw": "\n".join(parsed.lines[e.start:e.end]).rstrip("\n"),
-                                 "fp": view.fingerprint("block"), "style": parsed.style}
-            else:
-                for part, raw in e.parts.items():
-                    if part in PARTS.get(parsed.style, {}):
-                        default = view.default(part)
-                        if default == raw or (normalize(default) == normalize(raw)
-                                              and render_html(default) == render_html(raw)):
-                            continue  # the style writes this part the same way: nothing to keep
-                    kept[part] = {"raw": raw, "fp": view.fingerprint(part), "style": parsed.style}
-            entry: dict = {"list": name}
-            if kept:
-                entry["parts"] = kept
-            if e.fields.get("_after"):
-                entry["after"] = e.fields["_after"]
-            if e.fields.get("_tight"):
-                entry["tight"] = True
-            if id(e) in lead_of:
-                entry["joined"] = lead_of[id(e)]
-            lib.set_placement_entry(pid, sid, entry)
-        layout = {"preamble": preamble, "postamble": postamble, "levels": levels, "toc": False,
-                  "sections": layout_sections}
-        if tight:
-            layout["tight"] = True  # the preamble runs into the first entry's block
+                paper = lib.get_paper(pid)
+                fill = {k: v for k, v in fields.items() if getattr(paper, k, None) in (None, "", [])}
+                if fill:
+                    lib.update_paper(pid, **fill)
+                result.matched += 1
+            have = {(link.kind, link.url) for link in lib.links(pid)}
+            for kind, label, url in e.links:
+                if url.strip() and (kind, url.strip()) not in have:
+                    lib.add_link(pid, kind, url, label)
+                    have.add((kind, url.strip()))
+            if e.tags:
+                current = lib.get_paper(pid).tags
+                lib.set_tags(pid, [*current, *e.tags])
+            if e.fields.get("_joined") and last_pid is not None:
+                lead_of[id(e)] = last_pid
+            if (pid, sid) in placed and last_placed is not None:
+                # the same paper twice in one section: its links were added to the paper;
+                # the repeated entry's text is kept after the entry before it
+                repeat = "\n".join(parsed.lines[e.start:e.end]) if not e.fields.get("_joined") else ""
+                prev = last_placed.fields.get("_after") or ""
+                if repeat and not prev and e.start > 0 and not parsed.lines[e.start - 1].strip():
+                    repeat = "\n" + repeat  # its own block, as it was
+                last_placed.fields["_after"] = "\n\n".join(x for x in (prev, repeat, e.fields.get("_after"))
+                                                             if x)
+                result.skipped.append(Skipped(e.start + 1, parsed.lines[e.start],
+                                              "the same paper again in this section (kept as text)"))
+                continue
+            lib.assign_section(pid, sid)
+            placed.add((pid, sid))
+            placements.append((pid, sid, e))
+            if not e.fields.get("_joined"):
+                last_placed, last_pid = e, pid
+            if pid not in result.paper_ids:
+                result.paper_ids.append(pid)
+            result.entries += 1
+    # the entries' own formatting, measured against the final state of each paper
+    for pid, sid, e in _in_batches(lib, placements):
+        view = EntryView(p=lib.get_paper(pid), links=lib.links(pid), style=parsed.style, lang="zh")
+        kept = {}
+        if e.style and e.style != parsed.style:
+            # an entry in another layout of a mixed list (a card among tables): kept whole
+            kept["block"] = {"raw": "\n".join(parsed.lines[e.start:e.end]).rstrip("\n"),
+                             "fp": view.fingerprint("block"), "style": parsed.style}
+        else:
+            for part, raw in e.parts.items():
+                if part in PARTS.get(parsed.style, {}):
+                    default = view.default(part)
+                    if default == raw or (normalize(default) == normalize(raw)
+                                          and render_html(default) == render_html(raw)):
+                        continue  # the style writes this part the same way: nothing to keep
+                kept[part] = {"raw": raw, "fp": view.fingerprint(part), "style": parsed.style}
+        entry: dict = {"list": name}
+        if kept:
+            entry["parts"] = kept
+        if e.fields.get("_after"):
+            entry["after"] = e.fields["_after"]
+        if e.fields.get("_tight"):
+            entry["tight"] = True
+        if id(e) in lead_of:
+            entry["joined"] = lead_of[id(e)]
+        lib.set_placement_entry(pid, sid, entry)
+    layout = {"preamble": preamble, "postamble": postamble, "levels": levels, "toc": False,
+              "sections": layout_sections}
+    if tight:
+        layout["tight"] = True  # the preamble runs into the first entry's block
+    with lib.op():
         if stored:
             result.removed = _drop_gone(lib, stored["layout"], layout_sections, placed, name, result.renamed)
         lib.save_list(name, parsed.style, layout, source=str(path))

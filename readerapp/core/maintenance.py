@@ -32,17 +32,17 @@ def repair(library, *, reextract: bool = True, refresh_all: bool = False) -> Rep
     from readerapp.core.importer import reindex
 
     report = RepairReport()
-    existing = set(library.all_paper_ids())
-    indexed_papers = library.index_paper_ids()
+    existing = set(library.papers.all_ids())
+    indexed_papers = library.index.indexed_paper_ids()
     for pid in sorted(indexed_papers - existing):
-        library.drop_index(pid)
+        library.index.drop_paper(pid)
         report.dropped.append(pid)
-    with_rows = library.papers_with_index_row()
-    for pid in sorted(existing if refresh_all else existing - with_rows):
-        library.refresh_paper_index(pid)
-        report.refreshed.append(pid)
+    with_rows = library.index.papers_with_own_row()
+    stale = sorted(existing if refresh_all else existing - with_rows)
+    library.index.refresh_own_rows(stale)
+    report.refreshed.extend(stale)
     if reextract:
-        todo = library.unindexed_papers()
+        todo = library.papers.unindexed()
         if todo:
             for r in reindex(library, todo):
                 if r.status == "failed":

@@ -201,8 +201,11 @@ def undo(library, paper_id: int | None = None) -> UndoReport:
     if not rows:
         raise NotFound("nothing to undo: no paper was re-linked to another file"
                        + (f" (paper {paper_id})" if paper_id is not None else ""))
+    from readerapp.core.storage.changes import ChangeKind
+
     for r in rows:
-        with library.transaction() as conn:
+        with library.op() as op:
+            conn = op.conn
             anchors = conn.execute("SELECT highlight_id, page, quads FROM relocation_anchors WHERE relocation_id = ?",
                                    (r["id"],)).fetchall()
             for a in anchors:
@@ -211,9 +214,9 @@ def undo(library, paper_id: int | None = None) -> UndoReport:
             if r["file_id"] is not None and conn.execute("DELETE FROM files WHERE id = ?", (r["file_id"],)).rowcount:
                 report.removed_files.append(r["path"])
             conn.execute("UPDATE relocations SET undone = ? WHERE id = ?", (_now(), r["id"]))
+            op.touch(ChangeKind.HIGHLIGHT, r["paper_id"])  # listeners and the paper's own index row, after commit
         library.drop_index(r["paper_id"])  # the pages of the wrong file
         library.refresh_paper_index(r["paper_id"])
-        library._notify("highlight", r["paper_id"])
         report.papers.append(r["paper_id"])
         report.restored += len(anchors)
     return report
@@ -318,5 +321,4 @@ def attach_file(library, paper_id: int, path: str | Path, *, timeout: float = DE
         raise InvalidValue(f"{path.name}: {data['error']}")
     moved, lost = replace_file(library, paper_id, path, check.sha256, data)
     library.apply_extracted_metadata(paper_id, data.get("metadata") or {}, overwrite=False)
-    library._notify("paper", paper_id)
     return AttachResult("attached", str(path), moved, lost)

@@ -125,29 +125,19 @@ def filter_paper_ids(library, filters: dict[str, list[str]]) -> set[int] | None:
                     continue
                 lo = int(m.group(1))
                 hi = int(m.group(3)) if m.group(3) else (9999 if m.group(2) else lo)
-                narrow(r[0] for r in library._query("SELECT id FROM papers WHERE year BETWEEN ? AND ?", (lo, hi)))
+                narrow(library.papers.ids_where(year_range=(lo, hi)))
             elif name == "author":
-                narrow(r[0] for r in library._query(
-                    "SELECT id FROM papers WHERE authors LIKE ? ESCAPE '\\'", (_like(value),)))
+                narrow(library.papers.ids_where(author_like=_like(value)))
             elif name == "tag":
-                narrow(r[0] for r in library._query(
-                    "SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id"
-                    " WHERE t.name = ? COLLATE NOCASE OR t.name LIKE ? ESCAPE '\\'", (value, _like(value))))
+                narrow(library.tags.paper_ids(value, _like(value)))
             elif name == "section":
-                narrow(r[0] for r in library._query(
-                    "SELECT ps.paper_id FROM paper_sections ps WHERE ps.section_id IN ("
-                    " SELECT id FROM sections WHERE name LIKE ? ESCAPE '\\'"
-                    " UNION SELECT id FROM sections WHERE parent_id IN"
-                    "  (SELECT id FROM sections WHERE name LIKE ? ESCAPE '\\'))", (_like(value), _like(value))))
+                narrow(library.sections.ids_named_like(_like(value)))
             elif name == "title":
                 expr = "{title} : " + fts_expression(parse_query(value).terms or [Term(value)])
                 try:
-                    with library.lock:
-                        rows = library.idx.execute(
-                            "SELECT rowid FROM search_fts WHERE search_fts MATCH ?", (expr,)).fetchall()
+                    narrow(library.index.fts_title_papers(expr))
                 except sqlite3.OperationalError:
-                    rows = []
-                narrow(r[0] // PAGE_STRIDE for r in rows if r[0] % PAGE_STRIDE == 0)
+                    narrow([])
     return allowed
 
 
@@ -176,7 +166,7 @@ def keyword_search(library, query: str, *, limit: int = 20, paper_id: int | None
         return []
 
     if not parsed.terms:  # filters only: list the matching papers
-        papers = library.papers_by_ids(sorted(allowed or []))[:limit]
+        papers = library.papers.by_ids(sorted(allowed or []))[:limit]
         return [SearchHit(p.id, p.title, None, html.escape(p.title, quote=False), 0.0) for p in papers]
 
     expr = fts_expression(parsed.terms)
@@ -187,16 +177,11 @@ def keyword_search(library, query: str, *, limit: int = 20, paper_id: int | None
         ranked = _ranked_rowids(library, expr, allowed_json, limit)
         if not ranked:
             return []
-        with library.lock:
-            snippets = dict(library.idx.execute(
-                "SELECT rowid, snippet(search_fts, -1, char(2), char(3), '…', ?) FROM search_fts"
-                " WHERE search_fts MATCH ? AND rowid IN (SELECT value FROM json_each(?))",
-                (SNIPPET_TOKENS, expr, json.dumps([r[0] for r in ranked])),
-            ).fetchall())
+        snippets = library.index.fts_snippets(expr, [r[0] for r in ranked], SNIPPET_TOKENS)
     except sqlite3.OperationalError:
         # Our quoting should make this unreachable; never show an error for a query.
         return []
-    titles = {p.id: p.title for p in library.papers_by_ids({r[0] // PAGE_STRIDE for r in ranked})}
+    titles = {p.id: p.title for p in library.papers.by_ids({r[0] // PAGE_STRIDE for r in ranked})}
     hits = []
     for rowid, score in ranked:
         pid, page = divmod(rowid, PAGE_STRIDE)
@@ -220,28 +205,10 @@ def _pool(n: int):
 
 
 def _ranked_rowids(library, expr: str, allowed_json: str | None, limit: int) -> list[tuple[int, float]]:
-    """(rowid, bm25) of the best `limit` rows. The MATCH runs alone, ordered with a
-    LIMIT, before any join (joining first is a known way to make FTS5 slow)."""
-    sql = f"SELECT rowid, {BM25} AS score FROM search_fts WHERE search_fts MATCH ?"
-    if allowed_json is not None:
-        sql += f" AND rowid / {PAGE_STRIDE} IN (SELECT value FROM json_each(?))"
-    sql += " AND rowid BETWEEN ? AND ? ORDER BY score LIMIT ?"
-
-    def params(lo: int, hi: int) -> list:
-        return [expr, *([allowed_json] if allowed_json is not None else []), lo, hi, limit]
-
-    with library.lock:
-        top = library.idx.execute("SELECT max(rowid) FROM search_fts").fetchone()[0] or 0
-        shards = min(MAX_SHARDS, os.cpu_count() or 1, max(1, top // PAGE_STRIDE // SHARD_MIN_PAPERS))
-        if shards == 1:
-            return [tuple(r) for r in library.idx.execute(sql, params(0, top)).fetchall()]
-        bounds = [top * i // shards for i in range(shards + 1)]
-        readers = library.index_readers(shards)
-        futures = [
-            _pool(shards).submit(lambda c, lo, hi: c.execute(sql, params(lo, hi)).fetchall(), readers[i],
-                                 bounds[i] + (1 if i else 0), bounds[i + 1])
-            for i in range(shards)
-        ]
-        rows = [tuple(r) for f in futures for r in f.result()]
-    rows.sort(key=lambda r: r[1])
-    return rows[:limit]
+    """(rowid, bm25) of the best `limit` rows; above SHARD_MIN_PAPERS papers per
+    shard the rowid range is split and searched in parallel threads."""
+    top = library.index.fts_top_rowid()
+    shards = min(MAX_SHARDS, os.cpu_count() or 1, max(1, top // PAGE_STRIDE // SHARD_MIN_PAPERS))
+    bounds = [top * i // shards for i in range(shards + 1)]
+    ranges = [(bounds[i] + (1 if i else 0), bounds[i + 1]) for i in range(shards)]
+    return library.index.fts_ranked(expr, BM25, allowed_json, limit, ranges, _pool(shards) if shards > 1 else None)

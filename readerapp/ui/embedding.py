@@ -14,6 +14,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from .workers import CancelToken, Job, gui_relay, run_in_background
 
+from readerapp.core.storage.changes import ChangeKind
+
 log = logging.getLogger(__name__)
 
 
@@ -41,7 +43,7 @@ class EmbeddingController(QObject):
     finished = Signal(object)
     failed = Signal(str)
 
-    AUTO_KINDS = ("paper", "note", "highlight", "text", "deleted")
+    AUTO_KINDS = (ChangeKind.PAPER, ChangeKind.NOTE, ChangeKind.HIGHLIGHT, ChangeKind.TEXT, ChangeKind.DELETED)
 
     def __init__(self, library, parent: QObject | None = None, *, model_name: str | None = None):
         super().__init__(parent)

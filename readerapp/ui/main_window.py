@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QL
 
 from readerapp import __version__
 from readerapp.core.models import STATUSES
+from readerapp.core.storage.changes import ChangeKind
 
 from .import_worker import ImportSummaryDialog, importable_paths, start_import_job
 from .workers import Job, gui_relay, run_in_background, shutdown_all
@@ -289,19 +290,21 @@ class MainWindow(SessionMixin, SearchMixin, QMainWindow):
             self._sidebar_dirty = False
             self.sidebar.reload()
 
-    def _on_library_changed(self, kind: str, _paper_id) -> None:
+    def _on_library_changed(self, kind: ChangeKind, _paper_id) -> None:
         if self._closing:
             return
-        if self.search_panel is not None and kind in ("sections", "tags"):
+        if self.search_panel is not None and kind in (ChangeKind.SECTIONS, ChangeKind.TAGS, ChangeKind.LISTS):
             self.search_panel.reload_filters()
-        if kind in ("sections", "tags", "deleted"):
+        if kind in (ChangeKind.SECTIONS, ChangeKind.TAGS, ChangeKind.LISTS, ChangeKind.DELETED):
             self._sidebar_dirty = True
-        if kind in ("paper", "deleted", "tags", "sections", "text"):
+        if kind in (ChangeKind.PAPER, ChangeKind.DELETED, ChangeKind.TAGS, ChangeKind.SECTIONS, ChangeKind.TEXT):
             # while an import adds papers, refresh the table about once a second, not per file
             self._reload_timer.setInterval(1000 if self.import_running() else 150)
             if not self._reload_timer.isActive():
                 self._reload_timer.start()
-        if kind == "deleted" and _paper_id is not None:
+        if kind == ChangeKind.INDEX:  # the search index was damaged and recreated: rebuild its page text
+            self.library.rebuild_index_in_background()
+        if kind == ChangeKind.DELETED and _paper_id is not None:
             idx = self.tab_index_of(int(_paper_id))
             if idx > 0:
                 self._remove_tab(idx, save=False)

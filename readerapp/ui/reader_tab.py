@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QInputDialog, QLabel, QLi
 
 from readerapp.core.errors import NotFound
 from readerapp.core.models import Highlight
+from readerapp.core.storage.changes import ChangeKind
 
 from .highlights_panel import COLORS, HighlightList
 from .note_editor import NoteEditor
@@ -649,14 +650,14 @@ class ReaderTab(QWidget):
     def _on_library_changed(self, kind: str, _paper_id: int) -> None:
         if self._closed:
             return
-        if kind == "deleted":
+        if kind == ChangeKind.DELETED:
             self._show_deleted()
             return
-        if kind == "highlight":
+        if kind == ChangeKind.HIGHLIGHT:
             self._reload_highlights()
-        elif kind == "note":
+        elif kind == ChangeKind.NOTE:
             self.note.reload()
-        elif kind in ("paper", "tags"):
+        elif kind in (ChangeKind.PAPER, ChangeKind.TAGS):
             self.note.reload()
             try:
                 p = self.library.get_paper(self.paper_id)
@@ -664,7 +665,7 @@ class ReaderTab(QWidget):
                 self._show_deleted()
                 return
             self._set_title(p.title or self._title)
-            if kind == "paper" and p.path != self._path and self.state_name is not TabState.ATTACHING:
+            if kind == ChangeKind.PAPER and p.path != self._path and self.state_name is not TabState.ATTACHING:
                 self._load()  # re-linked or attached elsewhere (relocate, another tab)
 
     # ------------------------------------------------------------------ state

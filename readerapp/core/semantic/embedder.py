@@ -9,7 +9,6 @@ keep their vectors, so only what changed is embedded again.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,60 +44,30 @@ def _hash(text: str) -> str:
 
 def ensure_model(library, model) -> bool:
     """Record the model; a different model invalidates all vectors. Returns True if reset."""
-    with library.lock:
-        row = library.idx.execute("SELECT name, dim FROM embed_model WHERE id = 1").fetchone()
-    if row is not None and (row[0], row[1]) == (model.name, model.dim):
+    row = library.index.model_row()
+    if row is not None and row == (model.name, model.dim):
         return False
-    with library.index_transaction() as conn:
-        conn.execute("DELETE FROM vectors")
-        conn.execute("INSERT OR REPLACE INTO embed_model (id, name, dim, center, generation) VALUES (1, ?, ?, NULL,"
-                     " coalesce((SELECT generation FROM embed_model WHERE id = 1), 0) + 1)", (model.name, model.dim))
+    library.index.reset_model(model.name, model.dim)
     if row is not None:
         log.info("embedding model changed from %s to %s: re-embedding everything", row[0], model.name)
     else:  # first use: papers imported before semantic search existed are chunked too
-        with library.lock:
-            chunked = {r[0] for r in library.idx.execute("SELECT DISTINCT paper_id FROM chunks")}
-        for pid in library.all_paper_ids():
-            if pid not in chunked:
-                for kind in ("page", "note", "highlight"):
-                    queue.enqueue(library, pid, kind)
+        chunked = library.index.chunked_paper_ids()
+        library.index.enqueue_many((pid, kind) for pid in library.papers.all_ids() if pid not in chunked
+                                   for kind in ("page", "note", "highlight"))
     return True
 
 
 def _replace_chunks(library, paper_id: int, kind: str, items: list[tuple[int | None, int | None, tuple | None, str]]
                     ) -> int:
-    """Replace a paper's chunks of one kind, keeping vectors of unchanged text.
-    items: (ref_id, page, bbox, text). Returns how many vectors were reused."""
-    reused = 0
-    with library.index_transaction() as conn:
-        old = {}
-        for h, vec, code in conn.execute(
-                "SELECT c.content_hash, v.vec, v.code FROM chunks c JOIN vectors v ON v.chunk_id = c.id"
-                " WHERE c.paper_id = ? AND c.kind = ?", (paper_id, kind)):
-            old[h] = (vec, code)
-        removed = conn.execute("DELETE FROM chunks WHERE paper_id = ? AND kind = ?", (paper_id, kind)).rowcount
-        if removed:  # chunk ids changed: the in-memory codes reload
-            _bump(conn)
-        for ref_id, page, bbox, text in items:
-            h = _hash(text)
-            x0, y0, x1, y1 = bbox if bbox else (None, None, None, None)
-            cid = conn.execute(
-                "INSERT INTO chunks (paper_id, kind, ref_id, page, x0, y0, x1, y1, text, content_hash)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (paper_id, kind, ref_id, page, x0, y0, x1, y1, text, h)
-            ).lastrowid
-            if h in old:
-                conn.execute("INSERT INTO vectors (chunk_id, vec, code) VALUES (?, ?, ?)", (cid, *old[h]))
-                reused += 1
-    return reused
-
-
-def _bump(conn) -> None:
-    conn.execute("UPDATE embed_model SET generation = generation + 1 WHERE id = 1")
+    """Replace a paper's chunks of one kind, keeping vectors of unchanged text
+    (unchanged chunks are not touched at all). items: (ref_id, page, bbox, text).
+    Returns how many vectors were reused."""
+    return library.index.replace_chunks(paper_id, kind, [(*item, _hash(item[3])) for item in items])
 
 
 def note_items(library, paper_id: int) -> list:
-    note = library.get_note(paper_id)
-    paper = library.get_paper(paper_id)
+    note = library.notes.get(paper_id)
+    paper = library.papers.get(paper_id)
     # the title is embedded too, so a paper without a text layer is still found by meaning
     parts = [(label, text.strip()) for label, text in (
         ("Title", paper.title), ("Summary", paper.summary), ("Problem", note.problem), ("Method", note.method),
@@ -111,7 +80,7 @@ def note_items(library, paper_id: int) -> list:
 
 def highlight_items(library, paper_id: int) -> list:
     items = []
-    for h in library.highlights(paper_id):
+    for h in library.highlights.of(paper_id):
         text = " — ".join(t for t in (h.text.strip(), h.comment.strip()) if t)
         if not text:
             continue
@@ -138,6 +107,10 @@ def run(library, *, model=None, progress: Progress | None = None, cancel: Callab
     stats = EmbedStats()
     model = model or load_model(purpose="bulk")
     ensure_model(library, model)
+    if library.index.drop_damaged_vectors(model.dim):  # damaged BLOBs: embedded again below
+        library.index.bump_generation()
+    library.index.prune_tombstones()
+    live = set(library.papers.all_ids())
     jobs = queue.pending(library)
     page_jobs: dict[int, int] = {}
     total = len(jobs)
@@ -145,12 +118,10 @@ def run(library, *, model=None, progress: Progress | None = None, cancel: Callab
         if cancel is not None and cancel():
             stats.cancelled = True
             return stats
-        if kind == "deleted":
-            with library.index_transaction() as conn:
-                if conn.execute("DELETE FROM chunks WHERE paper_id = ?", (pid,)).rowcount:
-                    _bump(conn)
+        if kind == "deleted":  # (older queues) the passages go; their tombstones mask the codes
+            library.index.delete_chunks(pid)
             queue.done(library, ticket)
-        elif pid not in set(library.all_paper_ids()):
+        elif pid not in live:
             queue.done(library, ticket)
         elif kind == "note":
             stats.chunks_reused += _replace_chunks(library, pid, "note", note_items(library, pid))
@@ -165,7 +136,7 @@ def run(library, *, model=None, progress: Progress | None = None, cancel: Callab
     if page_jobs:
         tasks = []
         for pid, ticket in page_jobs.items():
-            files = library.files_of(pid)
+            files = library.files.of(pid)
             if not files or not Path(files[-1]["path"]).is_file():
                 queue.done(library, ticket)  # nothing to read; a relocate will re-queue it
                 continue
@@ -179,7 +150,7 @@ def run(library, *, model=None, progress: Progress | None = None, cancel: Callab
                     items = [(None, page, tuple(bbox) if bbox else None, text) for page, bbox, text in data["chunks"]]
                     if data.get("textless"):  # scanned pages: their OCR text from the keyword index
                         wanted = set(data["textless"])
-                        ocr = [(n, t) for n, t in library.pages_text(pid) if n in wanted]
+                        ocr = [(n, t) for n, t in library.index.pages_text(pid) if n in wanted]
                         items += [(None, c.page, None, c.text) for c in chunk_plain_pages(ocr)]
                     stats.chunks_reused += _replace_chunks(library, pid, "page", items)
                     stats.papers += 1
@@ -204,21 +175,15 @@ def embed_missing(library, model, *, progress: Progress | None = None,
     big call) in calls of ENCODE_CALL with a cancel check between calls, and
     the window's vectors are written in one transaction, so the vector ids
     the searcher sees only ever grow (it loads them incrementally)."""
-    with library.lock:
-        todo = library.idx.execute("SELECT id, length(text) FROM chunks WHERE id NOT IN"
-                                   " (SELECT chunk_id FROM vectors) ORDER BY id").fetchall()
-        top = library.idx.execute("SELECT max(chunk_id) FROM vectors").fetchone()[0] or 0
+    todo, top = library.index.chunks_without_vector()
     if todo and todo[0][0] < top:
-        # vectors are appended below ids already stored: the in-memory codes must reload in full
-        with library.index_transaction() as conn:
-            _bump(conn)
+        # vectors are stored below ids already loaded: the in-memory codes must reload in full
+        library.index.bump_generation()
     done = 0
     cancelled = False
     for wstart in range(0, len(todo), EMBED_WINDOW):
         window = sorted(todo[wstart:wstart + EMBED_WINDOW], key=lambda r: r[1])
-        with library.lock:
-            texts = dict(library.idx.execute("SELECT id, text FROM chunks WHERE id IN (SELECT value FROM json_each(?))",
-                                             (json.dumps([r[0] for r in window]),)).fetchall())
+        texts = library.index.chunk_texts([r[0] for r in window])
         window = [r for r in window if r[0] in texts]  # deleted meanwhile
         ids: list[int] = []
         parts: list[np.ndarray] = []
@@ -239,15 +204,11 @@ def embed_missing(library, model, *, progress: Progress | None = None,
             vecs = vecs[order]
             codes = pack_codes(vecs, _center(library, vecs))
             half = vecs.astype(np.float16)
-            with library.index_transaction() as conn:
-                # chunks deleted meanwhile (a paper removed, a note edited) are skipped
-                live = {r[0] for r in conn.execute("SELECT id FROM chunks WHERE id IN (SELECT value FROM"
-                                                   " json_each(?))", (json.dumps(ids_sorted),))}
-                conn.executemany("INSERT OR REPLACE INTO vectors (chunk_id, vec, code) VALUES (?, ?, ?)",
-                                 [(cid, half[i].tobytes(), codes[i].tobytes()) for i, cid in enumerate(ids_sorted)
-                                  if cid in live])
-                if cancelled and len(ids) < len(window):
-                    _bump(conn)  # a partial window: later ids may come before the rest of it
+            # chunks deleted meanwhile (a paper removed, a note edited) are skipped; a partial
+            # window (cancelled) may leave later ids before the rest of it: the codes reload
+            library.index.store_vectors([(cid, half[i].tobytes(), codes[i].tobytes())
+                                         for i, cid in enumerate(ids_sorted)],
+                                        bump=cancelled and len(ids) < len(window))
             done += len(ids)
         if cancelled:
             break
@@ -256,24 +217,16 @@ def embed_missing(library, model, *, progress: Progress | None = None,
 
 def _center(library, vecs: np.ndarray) -> np.ndarray:
     """The centering vector of the sign codes: fixed from the first batch embedded."""
-    with library.lock:
-        row = library.idx.execute("SELECT center FROM embed_model WHERE id = 1").fetchone()
-    if row is not None and row[0] is not None:
-        return np.frombuffer(row[0], dtype=np.float32)
+    stored = library.index.center()
+    if stored is not None:
+        return np.frombuffer(stored, dtype=np.float32)
     center = vecs.mean(axis=0).astype(np.float32)
-    with library.index_transaction() as conn:
-        conn.execute("UPDATE embed_model SET center = ? WHERE id = 1", (center.tobytes(),))
+    library.index.set_center(center.tobytes())
     return center
 
 
 def status(library) -> dict:
-    with library.lock:
-        chunks = library.idx.execute("SELECT count(*) FROM chunks").fetchone()[0]
-        vectors = library.idx.execute("SELECT count(*) FROM vectors").fetchone()[0]
-        queued = library.idx.execute("SELECT count(*) FROM embed_queue").fetchone()[0]
-        model = library.idx.execute("SELECT name, dim FROM embed_model WHERE id = 1").fetchone()
-    return {"chunks": chunks, "vectors": vectors, "queued": queued,
-            "model": model[0] if model else None, "dim": model[1] if model else None}
+    return library.index.semantic_status()
 
 
 __all__ = ["run", "embed_missing", "status", "EmbedStats", "Chunk"]

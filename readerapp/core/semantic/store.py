@@ -9,15 +9,16 @@ their float16 vectors read from SQLite (only the candidates are read). The candi
 pool is large enough that the top 10 match exact search: recall@10 against
 exact search is measured by tests/benchmarks/bench_vectors.py.
 
-The in-memory codes follow the index cheaply: `embed_model.generation` is
-bumped whenever chunks are removed or renumbered (a full reload), and vectors
-appended by the embedder (always with larger chunk ids) are loaded
-incrementally by comparing the largest chunk id.
+The in-memory codes follow the index cheaply: chunk ids are never reused, so
+vectors appended by the embedder (larger chunk ids) are loaded incrementally,
+and deleted chunks leave tombstones that are masked out; a full reload happens
+only when `embed_model.generation` changes (a new model, a healed index).
+A damaged code BLOB is skipped and its vector dropped, so `embed` makes it
+again. All SQL goes through the library's IndexStore.
 """
 
 from __future__ import annotations
 
-import json
 import threading
 import weakref
 
@@ -27,7 +28,7 @@ MIN_CANDIDATES = 1000  # rescored exactly (float16 from SQLite)
 CANDIDATE_FACTOR = 50
 PRE_MIN = 20000  # kept by the Hamming pass for the asymmetric re-ranking
 PRE_FACTOR = 20
-LOAD_BATCH = 65536
+LOAD_BATCH = 16384
 
 
 def pack_codes(vectors: np.ndarray, center: np.ndarray) -> np.ndarray:
@@ -54,6 +55,8 @@ class VectorIndex:
         self.dim = 0
         self.loaded_version: tuple | None = None
         self.max_id = 0
+        self.tomb_seq = 0
+        self.full_loads = 0  # how many times the codes were read in full (tests, benchmarks)
 
     @property
     def nbytes(self) -> int:
@@ -63,30 +66,37 @@ class VectorIndex:
         return len(self.ids)
 
     def load(self, library) -> None:
-        """Bring the codes up to date with the index (full or incremental)."""
-        with library.lock:
-            row = library.idx.execute("SELECT name, dim, generation, center FROM embed_model WHERE id = 1").fetchone()
-            top = library.idx.execute("SELECT max(chunk_id) FROM vectors").fetchone()[0] or 0
+        """Bring the codes up to date with the index (full, or appended and tombstoned)."""
+        row, top, seq = library.index.vector_state()
         with self.lock:
             if row is None or row[3] is None:
                 self._reset()
                 return
             version = (row[0], row[1], row[2])
-            if version == self.loaded_version and top == self.max_id:
+            if version == self.loaded_version and top == self.max_id and seq == self.tomb_seq:
                 return
-            full = version != self.loaded_version or top < self.max_id
-            after = 0 if full else self.max_id
-            ids, papers, codes = _read_codes(library, after, (row[1] + 63) // 64)
+            full = version != self.loaded_version  # chunk ids only grow: anything else is incremental
+            words = (row[1] + 63) // 64
             if full:
+                ids, papers, codes, damaged = _read_codes(library, 0, words)
                 self.dim = row[1]
                 self.center = np.frombuffer(row[3], dtype=np.float32).copy()
                 self.ids, self.papers, self.codes_t = ids, papers, codes
+                self.full_loads += 1
             else:
-                self.ids = np.concatenate([self.ids, ids])
-                self.papers = np.concatenate([self.papers, papers])
-                self.codes_t = np.concatenate([self.codes_t, codes], axis=1)
+                gone = library.index.tombstones_after(self.tomb_seq)
+                if gone:
+                    keep = ~np.isin(self.ids, np.asarray(gone, dtype=np.int64))
+                    self.ids, self.papers, self.codes_t = self.ids[keep], self.papers[keep], self.codes_t[:, keep]
+                ids, papers, codes, damaged = _read_codes(library, self.max_id, words)
+                self.ids = _concat([self.ids, ids])
+                self.papers = _concat([self.papers, papers])
+                self.codes_t = _concat([self.codes_t, codes])
             self.loaded_version = version
-            self.max_id = int(self.ids[-1]) if len(self.ids) else 0
+            self.max_id = top if full else max(top, self.max_id)
+            self.tomb_seq = seq
+        if damaged:
+            library.index.forget_vectors(damaged)
 
     def candidates(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> np.ndarray:
         """Chunk ids of about `k` chunks nearest to `query` (optionally only of allowed papers).
@@ -153,24 +163,60 @@ def _asymmetric(codes: np.ndarray, query: np.ndarray, dim: int) -> np.ndarray:
     return lut[as_bytes, np.arange(nbytes)].sum(axis=1)
 
 
-def _read_codes(library, after: int, words: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Codes of vectors with chunk_id > after, streamed in batches (no big Python lists)."""
+def _read_codes(library, after: int, words: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
+    """Codes of vectors with chunk_id > after, streamed in batches (no big Python lists),
+    and the chunk ids whose code BLOB is damaged (wrong size: skipped)."""
     ids_parts, paper_parts, code_parts = [], [], []
-    with library.lock:
-        cur = library.idx.execute(
-            "SELECT v.chunk_id, c.paper_id, v.code FROM vectors v JOIN chunks c ON c.id = v.chunk_id"
-            " WHERE v.chunk_id > ? ORDER BY v.chunk_id", (after,))
-        while True:
-            rows = cur.fetchmany(LOAD_BATCH)
+    damaged: list[int] = []
+    size = words * 8
+    for rows in library.index.iter_codes(after, LOAD_BATCH):
+        # column-wise with C-level calls (zip, join, np.array), no Python loop per row:
+        # a GUI thread waiting for the GIL gets it within milliseconds
+        ids, papers, codes = zip(*rows)
+        try:
+            sound = set(map(len, codes)) == {size}
+        except TypeError:  # a NULL or a number where a BLOB belongs
+            sound = False
+        if not sound:
+            damaged += [r[0] for r in rows if not isinstance(r[2], bytes) or len(r[2]) != size]
+            rows = [r for r in rows if isinstance(r[2], bytes) and len(r[2]) == size]
             if not rows:
-                break
-            ids_parts.append(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)))
-            paper_parts.append(np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows)))
-            code_parts.append(np.frombuffer(b"".join(r[2] for r in rows), dtype=np.uint64).reshape(len(rows), words).T)
-            del rows
+                continue
+            ids, papers, codes = zip(*rows)
+        ids_parts.append(np.array(ids, dtype=np.int64))
+        paper_parts.append(np.array(papers, dtype=np.int64))
+        code_parts.append(np.frombuffer(b"".join(codes), dtype=np.uint64).reshape(len(rows), words).T)
+        del rows, ids, papers, codes
     if not ids_parts:
-        return (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros((words, 0), dtype=np.uint64))
-    return np.concatenate(ids_parts), np.concatenate(paper_parts), np.concatenate(code_parts, axis=1)
+        return (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros((words, 0), dtype=np.uint64),
+                damaged)
+    return _concat(ids_parts), _concat(paper_parts), _concat(code_parts), damaged
+
+
+def _concat(parts: list[np.ndarray]) -> np.ndarray:
+    """np.concatenate along the last axis, copied part by part: one copy of a million
+    codes would hold the GIL for a long time; small copies let a GUI thread in between."""
+    total = sum(p.shape[-1] for p in parts)
+    out = np.empty(parts[0].shape[:-1] + (total,), dtype=parts[0].dtype)
+    pos = 0
+    for part in parts:
+        for start in range(0, part.shape[-1], LOAD_BATCH):
+            piece = part[..., start:start + LOAD_BATCH]
+            out[..., pos:pos + piece.shape[-1]] = piece
+            pos += piece.shape[-1]
+    return out
+
+
+def _float_rows(rows: list, dim: int | None) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """(ids, float32 matrix) of (chunk_id, float16 BLOB) rows; damaged BLOBs are left out and listed."""
+    sizes = {len(r[1]) for r in rows if isinstance(r[1], bytes)}
+    size = dim * 2 if dim else (max(sizes, key=lambda n: sum(1 for r in rows if len(r[1]) == n)) if sizes else 0)
+    good = [r for r in rows if isinstance(r[1], bytes) and len(r[1]) == size and size]
+    damaged = [r[0] for r in rows if not (isinstance(r[1], bytes) and len(r[1]) == size and size)]
+    ids = np.fromiter((r[0] for r in good), dtype=np.int64, count=len(good))
+    mat = (np.frombuffer(b"".join(r[1] for r in good), dtype=np.float16).reshape(len(good), -1).astype(np.float32)
+           if good else np.zeros((0, max(1, size // 2)), dtype=np.float32))
+    return ids, mat, damaged
 
 
 _indexes: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -187,17 +233,20 @@ def index_for(library) -> VectorIndex:
 
 
 def rescore(library, query: np.ndarray, chunk_ids: np.ndarray, limit: int) -> list[tuple[int, float]]:
-    """Exact cosine of the candidates (float16 vectors read from SQLite); best first."""
+    """Exact cosine of the candidates (float16 vectors read from SQLite); best first.
+    A damaged vector is skipped and dropped (the next `embed` makes it again)."""
     if not len(chunk_ids):
         return []
-    with library.lock:
-        rows = library.idx.execute("SELECT chunk_id, vec FROM vectors WHERE chunk_id IN (SELECT value FROM"
-                                   " json_each(?))", (json.dumps([int(i) for i in chunk_ids]),)).fetchall()
+    rows = library.index.vectors_of(chunk_ids)
     if not rows:
         return []
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    mat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float16).reshape(len(rows), -1).astype(np.float32)
-    scores = mat @ np.asarray(query, dtype=np.float32)
+    q = np.asarray(query, dtype=np.float32)
+    ids, mat, damaged = _float_rows(rows, len(q))
+    if damaged:
+        library.index.forget_vectors(damaged)
+    if not len(ids):
+        return []
+    scores = mat @ q
     order = np.argsort(-scores, kind="stable")[:limit]
     return [(int(ids[i]), float(scores[i])) for i in order]
 
@@ -217,19 +266,13 @@ def exact_search(library, query: np.ndarray, limit: int) -> list[tuple[int, floa
     best_ids = np.zeros(0, dtype=np.int64)
     best_scores = np.zeros(0, dtype=np.float32)
     q = np.asarray(query, dtype=np.float32)
-    with library.lock:
-        cur = library.idx.execute("SELECT chunk_id, vec FROM vectors")
-        while True:
-            rows = cur.fetchmany(LOAD_BATCH)
-            if not rows:
-                break
-            ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-            mat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float16).reshape(len(rows), -1)
-            scores = mat.astype(np.float32) @ q
-            best_ids = np.concatenate([best_ids, ids])
-            best_scores = np.concatenate([best_scores, scores])
-            if len(best_ids) > limit:
-                keep = np.argpartition(-best_scores, limit - 1)[:limit]
-                best_ids, best_scores = best_ids[keep], best_scores[keep]
+    for rows in library.index.iter_vectors(LOAD_BATCH):
+        ids, mat, _damaged = _float_rows(rows, len(q))
+        scores = mat @ q
+        best_ids = np.concatenate([best_ids, ids])
+        best_scores = np.concatenate([best_scores, scores])
+        if len(best_ids) > limit:
+            keep = np.argpartition(-best_scores, limit - 1)[:limit]
+            best_ids, best_scores = best_ids[keep], best_scores[keep]
     order = np.argsort(-best_scores, kind="stable")[:limit]
     return [(int(best_ids[i]), float(best_scores[i])) for i in order]
