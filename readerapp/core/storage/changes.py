@@ -10,12 +10,16 @@ place (as Anki's ``OpChanges`` and calibre's ``EventType`` do).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import Enum
 
 
-class ChangeKind(StrEnum):
-    """What changed. A StrEnum: ``ChangeKind.NOTE == "note"``, so listeners
-    written against the old string kinds keep working while they move over."""
+class ChangeKind(str, Enum):
+    """What changed. A str enum: ``ChangeKind.NOTE == "note"``, so listeners
+    written against the old string kinds keep working while they move over
+    (``str, Enum`` rather than 3.11's StrEnum: readerapp runs on Python 3.10)."""
+
+    def __str__(self) -> str:
+        return self.value
 
     PAPER = "paper"          # a paper's fields, links or file
     NOTE = "note"            # its structured note
