@@ -189,9 +189,14 @@ class IndexStore(SemanticSQL):
 
     def close(self) -> None:
         with self.lock:
-            self.readers.close()
+            self.readers.close(final=True)
             for conn in self._shard_readers:
-                conn.close()
+                # a search may still run on it in another thread: interrupt it and let the
+                # connection close when the last reference goes (closing it now could crash)
+                try:
+                    conn.interrupt()
+                except sqlite3.Error:
+                    pass
             self._shard_readers = []
             try:
                 self.writer.execute("PRAGMA optimize")

@@ -125,8 +125,11 @@ class ThreadReaders:
         self._all: list[tuple[threading.Thread, sqlite3.Connection]] = []
         self._lock = threading.Lock()
         self.generation = 0  # bumped when the file behind is replaced: readers reopen
+        self.closed = False
 
     def get(self) -> sqlite3.Connection:
+        if self.closed:
+            raise sqlite3.ProgrammingError("the library is closed")
         conn = getattr(self._local, "conn", None)
         if conn is None or self._local.generation != self.generation:
             conn = self._opener()
@@ -139,13 +142,24 @@ class ThreadReaders:
             self._local.conn, self._local.generation = conn, self.generation
         return conn
 
-    def close(self) -> None:
+    def close(self, *, final: bool = False) -> None:
+        """Close the readers (all of them once more when `final`: the library is closing).
+
+        A connection is closed only by its own thread or once that thread has ended:
+        closing one while another thread runs a query on it crashes the process. A
+        live thread's query is interrupted instead (sqlite3_interrupt is thread-safe);
+        its connection closes when the thread lets go of it (reopened on its next get)."""
         with self._lock:
             conns, self._all = self._all, []
             self.generation += 1
-        for _thread, conn in conns:
+            self.closed = self.closed or final
+        me = threading.current_thread()
+        for thread, conn in conns:
             try:
-                conn.close()
+                if thread is me or not thread.is_alive():
+                    conn.close()
+                elif final:
+                    conn.interrupt()
             except sqlite3.Error:
                 pass
 
@@ -203,12 +217,13 @@ class Database:
             self.on_commit(op.changes)
 
     def close(self) -> None:
-        self.readers.close()
-        try:
-            self.writer.execute("PRAGMA optimize")
-        except sqlite3.Error:
-            pass
-        self.writer.close()
+        self.readers.close(final=True)
+        with self.lock:  # a write running in another thread finishes first
+            try:
+                self.writer.execute("PRAGMA optimize")
+            except sqlite3.Error:
+                pass
+            self.writer.close()
 
 
 def disk_full(folder: Path) -> bool:
