@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import weakref
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QToolButton, QVBoxLayout, QWidget
 
@@ -29,11 +29,16 @@ EDITABLE_FIELDS = ("title", "authors", "year", "venue", "arxiv_id", "doi", "url"
 def field_label(name: str) -> str:
     from PySide6.QtCore import QCoreApplication
 
-    tr = QCoreApplication.translate
+    # written out per label: lupdate reads QCoreApplication.translate, not an alias of it
     return {
-        "title": tr("metadata", "Title"), "authors": tr("metadata", "Authors"), "year": tr("metadata", "Year"),
-        "venue": tr("metadata", "Venue"), "arxiv_id": tr("metadata", "arXiv id"), "doi": tr("metadata", "DOI"),
-        "url": tr("metadata", "URL"), "code_url": tr("metadata", "Code URL"),
+        "title": QCoreApplication.translate("metadata", "Title"),
+        "authors": QCoreApplication.translate("metadata", "Authors"),
+        "year": QCoreApplication.translate("metadata", "Year"),
+        "venue": QCoreApplication.translate("metadata", "Venue"),
+        "arxiv_id": QCoreApplication.translate("metadata", "arXiv id"),
+        "doi": QCoreApplication.translate("metadata", "DOI"),
+        "url": QCoreApplication.translate("metadata", "URL"),
+        "code_url": QCoreApplication.translate("metadata", "Code URL"),
     }[name]
 
 
@@ -49,7 +54,7 @@ class SetFieldCommand(QUndoCommand):
     """One field of one paper from `old` to `new` (texts as field_text gives them)."""
 
     def __init__(self, editor: "MetadataEditor", paper_id: int, name: str, old: str, new: str):
-        super().__init__(editor.tr("Edit %1").replace("%1", field_label(name).lower()))
+        super().__init__(QCoreApplication.translate("MetadataEditor", "Edit %1").replace("%1", field_label(name).lower()))
         self.editor, self.paper_id, self.name, self.old, self.new = editor, paper_id, name, old, new
         self._skip_first_redo = True  # the editor already wrote the new value before pushing
 

@@ -17,6 +17,20 @@
             <numerusform>Wrote %n files.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Wrote %n file(s):</source>
+        <translation>
+            <numerusform>Wrote %n file:</numerusform>
+            <numerusform>Wrote %n files:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied the Markdown (%n line(s)) to the clipboard.</source>
+        <translation>
+            <numerusform>Copied the Markdown (%n line) to the clipboard.</numerusform>
+            <numerusform>Copied the Markdown (%n lines) to the clipboard.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -53,6 +67,16 @@
         <translation>
             <numerusform>Delete %n paper from the library, with its notes and highlights?</numerusform>
             <numerusform>Delete %n papers from the library, with their notes and highlights?</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SidebarTree</name>
+    <message numerus="yes">
+        <source>Needs review (%n)</source>
+        <translation>
+            <numerusform>Needs review (%n)</numerusform>
+            <numerusform>Needs review (%n)</numerusform>
         </translation>
     </message>
 </context>

@@ -4,22 +4,6 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <source>Table (paper | code | venue | summary | notes)</source>
-        <translation>表格（论文 | 代码 | 会议/期刊 | 简介 | 备注）</translation>
-    </message>
-    <message>
-        <source>Dated list</source>
-        <translation>按日期列表</translation>
-    </message>
-    <message>
-        <source>By venue</source>
-        <translation>按会议/期刊</translation>
-    </message>
-    <message>
-        <source>Digest</source>
-        <translation>摘要汇总</translation>
-    </message>
-    <message>
         <source>Export paper list</source>
         <translation>导出论文列表</translation>
     </message>
@@ -72,6 +56,18 @@
         <translation>预览</translation>
     </message>
     <message>
+        <source>Rendered</source>
+        <translation>渲染效果</translation>
+    </message>
+    <message>
+        <source>Copy Markdown</source>
+        <translation>复制 Markdown</translation>
+    </message>
+    <message>
+        <source>Copy the list&apos;s Markdown to the clipboard</source>
+        <translation>将列表的 Markdown 复制到剪贴板</translation>
+    </message>
+    <message>
         <source>Write</source>
         <translation>写入</translation>
     </message>
@@ -96,6 +92,10 @@
         <translation>将写入的更改（统一差异格式）</translation>
     </message>
     <message>
+        <source>Changes</source>
+        <translation>改动</translation>
+    </message>
+    <message>
         <source>No changes: the file is up to date.</source>
         <translation>无更改：文件已是最新。</translation>
     </message>
@@ -109,9 +109,49 @@
         <source>Nothing to write.</source>
         <translation>没有需要写入的内容。</translation>
     </message>
+    <message numerus="yes">
+        <source>Wrote %n file(s):</source>
+        <translation>
+            <numerusform>已写入 %n 个文件：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export written</source>
+        <translation>导出完成</translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied the Markdown (%n line(s)) to the clipboard.</source>
+        <translation>
+            <numerusform>已将 Markdown（%n 行）复制到剪贴板。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No table yet: the list has no papers in these sections.</source>
+        <translation>还没有表格：这些分组中没有论文。</translation>
+    </message>
+    <message>
+        <source>Columns: %1</source>
+        <translation>列：%1</translation>
+    </message>
     <message>
         <source>Markdown</source>
         <translation>Markdown</translation>
+    </message>
+    <message>
+        <source>Table (one per section)</source>
+        <translation>表格（每个分组一张）</translation>
+    </message>
+    <message>
+        <source>Dated list (- YYYYMMDD VENUE comment：[Title](url))</source>
+        <translation>按日期列表（- YYYYMMDD 会议 评语：[标题](url)）</translation>
+    </message>
+    <message>
+        <source>By venue (## VENUE YEAR, ### topic, [【Title】](url))</source>
+        <translation>按会议（## 会议 年份，### 主题，[【标题】](url)）</translation>
+    </message>
+    <message>
+        <source>Digest (bold title, tags, summary, paper and code links)</source>
+        <translation>文摘（粗体标题、标签、简介、论文与代码链接）</translation>
     </message>
     <message>
         <source>Choose a target file to write the list into.</source>
@@ -247,6 +287,37 @@ Select text in the page and press 1–5 for a colour or U to underline; use the 
     </message>
 </context>
 <context>
+    <name>LinkPolicy</name>
+    <message>
+        <source>Open this link?</source>
+        <translation>打开这个链接吗？</translation>
+    </message>
+    <message>
+        <source>This link is not a web page: %1.
+
+%2
+
+Open it?</source>
+        <translation>这个链接不是网页：%1。
+
+%2
+
+要打开吗？</translation>
+    </message>
+    <message>
+        <source>Link not opened</source>
+        <translation>未打开链接</translation>
+    </message>
+    <message>
+        <source>readerapp did not open this link: %1.
+
+%2</source>
+        <translation>readerapp 没有打开这个链接：%1。
+
+%2</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Filter by title, author, venue or tag</source>
@@ -327,6 +398,10 @@ Select text in the page and press 1–5 for a colour or U to underline; use the 
         <translation>夜间模式(&amp;N)</translation>
     </message>
     <message>
+        <source>&amp;Sepia Pages</source>
+        <translation>护眼（棕褐）页面(&amp;S)</translation>
+    </message>
+    <message>
         <source>F&amp;ull Screen</source>
         <translation>全屏(&amp;U)</translation>
     </message>
@@ -337,6 +412,22 @@ Select text in the page and press 1–5 for a colour or U to underline; use the 
     <message>
         <source>Previous Tab</source>
         <translation>上一个标签页</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <source>Edit the Selected Paper&apos;s Cell</source>
+        <translation>编辑所选论文的单元格</translation>
     </message>
     <message>
         <source>&amp;Go</source>
@@ -403,6 +494,10 @@ Select text in the page and press 1–5 for a colour or U to underline; use the 
     <message>
         <source>Add to Se&amp;ction</source>
         <translation>加入分类(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Remove from Section</source>
+        <translation>从分组中移除(&amp;R)</translation>
     </message>
     <message>
         <source>Show in &amp;Folder</source>
@@ -479,10 +574,6 @@ Select text in the page and press 1–5 for a colour or U to underline; use the 
         <translation>正在导入 %1（第 %2 个，共 %3 个）</translation>
     </message>
     <message>
-        <source>Search</source>
-        <translation>检索</translation>
-    </message>
-    <message>
         <source>Searc&amp;h Pane</source>
         <translation>检索面板(&amp;H)</translation>
     </message>
@@ -526,8 +617,27 @@ Select text in the page and press 1–5 for a colour or U to underline; use the 
 <context>
     <name>MarkdownPreview</name>
     <message>
-        <source>Preview (links and images are not loaded)</source>
-        <translation>预览（不加载链接和图片）</translation>
+        <source>Preview (images are not loaded; links open after a safety check)</source>
+        <translation>预览（不加载图片；链接经安全检查后打开）</translation>
+    </message>
+    <message>
+        <source>The preview shows the first %1 characters of this field.</source>
+        <translation>预览只显示此字段的前 %1 个字符。</translation>
+    </message>
+</context>
+<context>
+    <name>MetadataEditor</name>
+    <message>
+        <source>Edit %1</source>
+        <translation>编辑%1</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>重做</translation>
     </message>
 </context>
 <context>
@@ -646,6 +756,49 @@ Select text in the page and press 1–5 for a colour or U to underline; use the 
     </message>
 </context>
 <context>
+    <name>PaperDetailsForm</name>
+    <message>
+        <source>Paper details</source>
+        <translation>论文信息</translation>
+    </message>
+    <message>
+        <source>A. Author; B. Author</source>
+        <translation>作者甲; 作者乙</translation>
+    </message>
+    <message>
+        <source>e.g. 2017</source>
+        <translation>例如 2017</translation>
+    </message>
+    <message>
+        <source>e.g. NeurIPS 2017</source>
+        <translation>例如 NeurIPS 2017</translation>
+    </message>
+    <message>
+        <source>e.g. 1706.03762</source>
+        <translation>例如 1706.03762</translation>
+    </message>
+    <message>
+        <source>e.g. 10.1145/…</source>
+        <translation>例如 10.1145/…</translation>
+    </message>
+    <message>
+        <source>https://…</source>
+        <translation>https://…</translation>
+    </message>
+    <message>
+        <source>https://github.com/…</source>
+        <translation>https://github.com/…</translation>
+    </message>
+    <message>
+        <source>Set by hand: metadata extraction will not change it</source>
+        <translation>手动设置：元数据提取不会更改它</translation>
+    </message>
+    <message>
+        <source>%1 not saved: %2</source>
+        <translation>%1 未保存：%2</translation>
+    </message>
+</context>
+<context>
     <name>PaperTableModel</name>
     <message>
         <source>To read</source>
@@ -683,6 +836,30 @@ Select text in the page and press 1–5 for a colour or U to underline; use the 
         <source>Added</source>
         <translation>添加日期</translation>
     </message>
+    <message>
+        <source>arXiv id</source>
+        <translation>arXiv 编号</translation>
+    </message>
+    <message>
+        <source>DOI</source>
+        <translation>DOI</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>网址</translation>
+    </message>
+    <message>
+        <source>Code URL</source>
+        <translation>代码地址</translation>
+    </message>
+    <message>
+        <source>Set by hand: metadata extraction will not change it</source>
+        <translation>手动设置：元数据提取不会更改它</translation>
+    </message>
+    <message>
+        <source>%1 not saved: %2</source>
+        <translation>%1 未保存：%2</translation>
+    </message>
 </context>
 <context>
     <name>PdfView</name>
@@ -709,6 +886,13 @@ Select text in the page and press 1–5 for a colour or U to underline; use the 
     <message>
         <source>Page %1 could not be rendered: %2</source>
         <translation>第 %1 页无法渲染：%2</translation>
+    </message>
+</context>
+<context>
+    <name>ProblemBanner</name>
+    <message>
+        <source>Backups are stopped: %1</source>
+        <translation>备份已停止：%1</translation>
     </message>
 </context>
 <context>
@@ -1091,6 +1275,32 @@ Attach it as this paper&apos;s new file? Highlights are moved onto it by their q
     </message>
 </context>
 <context>
+    <name>RenderPool</name>
+    <message>
+        <source>the renderer crashed on this page</source>
+        <translation>渲染进程在此页崩溃</translation>
+    </message>
+</context>
+<context>
+    <name>SearchOverlay</name>
+    <message>
+        <source>&lt;b&gt;Search&lt;/b&gt;</source>
+        <translation>&lt;b&gt;搜索&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Keep open</source>
+        <translation>保持打开</translation>
+    </message>
+    <message>
+        <source>Keep the search open after opening a hit (it hides by default so the page is not covered; Ctrl+K brings it back with the same results)</source>
+        <translation>打开结果后仍保留搜索框（默认会隐藏，以免遮住页面；按 Ctrl+K 可带着相同结果重新打开）</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>关闭 (Esc)</translation>
+    </message>
+</context>
+<context>
     <name>SearchPanel</name>
     <message>
         <source>Search papers, notes and highlights — words or a description</source>
@@ -1188,6 +1398,14 @@ Attach it as this paper&apos;s new file? Highlights are moved onto it by their q
         <source>No similar papers found.</source>
         <translation>未找到相似论文。</translation>
     </message>
+    <message>
+        <source>%n more in this paper…</source>
+        <translation>本文中还有 %n 处…</translation>
+    </message>
+    <message>
+        <source>Show the other hits in this paper</source>
+        <translation>显示本文中的其他结果</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -1224,8 +1442,8 @@ Attach it as this paper&apos;s new file? Highlights are moved onto it by their q
         <translation>嵌入模型(&amp;E)：</translation>
     </message>
     <message>
-        <source>Default folder</source>
-        <translation>默认文件夹</translation>
+        <source>Default: %1</source>
+        <translation>默认：%1</translation>
     </message>
     <message>
         <source>Browse…</source>
@@ -1238,6 +1456,18 @@ Attach it as this paper&apos;s new file? Highlights are moved onto it by their q
     <message>
         <source>A new language or library folder takes effect when readerapp is restarted.</source>
         <translation>更改语言或文献库文件夹后，需重新启动 readerapp 才能生效。</translation>
+    </message>
+    <message>
+        <source>set by $READERAPP_LIBRARY, which overrides this setting</source>
+        <translation>由 $READERAPP_LIBRARY 指定，优先于此设置</translation>
+    </message>
+    <message>
+        <source>given with --library when readerapp was started</source>
+        <translation>启动 readerapp 时由 --library 指定</translation>
+    </message>
+    <message>
+        <source>In use now: %1 (%2)</source>
+        <translation>当前使用：%1（%2）</translation>
     </message>
     <message>
         <source>Library folder</source>
@@ -1279,6 +1509,10 @@ Attach it as this paper&apos;s new file? Highlights are moved onto it by their q
         <translation>全部论文</translation>
     </message>
     <message>
+        <source>Papers whose title, authors or year may be wrong; correcting a field takes it off this list</source>
+        <translation>标题、作者或年份可能有误的论文；改正字段后即从此列表移除</translation>
+    </message>
+    <message>
         <source>Sections</source>
         <translation>分类</translation>
     </message>
@@ -1289,6 +1523,12 @@ Attach it as this paper&apos;s new file? Highlights are moved onto it by their q
     <message>
         <source>Tags</source>
         <translation>标签</translation>
+    </message>
+    <message numerus="yes">
+        <source>Needs review (%n)</source>
+        <translation>
+            <numerusform>待核对 (%n)</numerusform>
+        </translation>
     </message>
     <message>
         <source>New section…</source>
@@ -1332,6 +1572,41 @@ Attach it as this paper&apos;s new file? Highlights are moved onto it by their q
     <message>
         <source>No paper with id %1.</source>
         <translation>没有编号为 %1 的论文。</translation>
+    </message>
+</context>
+<context>
+    <name>metadata</name>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Authors</source>
+        <translation>作者</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年份</translation>
+    </message>
+    <message>
+        <source>Venue</source>
+        <translation>收录</translation>
+    </message>
+    <message>
+        <source>arXiv id</source>
+        <translation>arXiv 编号</translation>
+    </message>
+    <message>
+        <source>DOI</source>
+        <translation>DOI</translation>
+    </message>
+    <message>
+        <source>URL</source>
+        <translation>网址</translation>
+    </message>
+    <message>
+        <source>Code URL</source>
+        <translation>代码地址</translation>
     </message>
 </context>
 </TS>
