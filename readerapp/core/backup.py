@@ -303,8 +303,7 @@ def make_backup(library, reason: str = "manual", keep: int | None = None) -> Bac
         folder.mkdir(parents=True, exist_ok=True)
         target = sqlite3.connect(str(tmp), isolation_level=None)
         try:
-            with library.lock:
-                library.conn.backup(target)
+            library.copy_into(target)
             target.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
             problem = check_connection(target)
         finally:

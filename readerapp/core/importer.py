@@ -268,7 +268,11 @@ def reindex(library, paper_ids: Iterable[int] | None = None, *, metadata: bool =
                 if data["text_status"] != row["text_status"]:
                     library.files.set_text_status(pid, data["text_status"])
                 if metadata:
-                    library.papers.apply_extracted_metadata(pid, data.get("metadata") or {}, overwrite=True)
+                    meta = dict(data.get("metadata") or {})
+                    if not (meta.get("title") or "").strip():  # the title stays; so does its review flag
+                        reason = fallback_title(Path(row["path"]), data["pages"][0] if data["pages"] else "")[1]
+                        meta["review"] = {**(meta.get("review") or {}), "title": reason}
+                    library.papers.apply_extracted_metadata(pid, meta, overwrite=True)
                 res = ImportResult(row["path"], "updated", pid, "", data["page_count"])
             results.append(res)
             if progress:

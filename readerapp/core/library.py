@@ -242,6 +242,11 @@ class Library:
         tmp.replace(dest)
         return dest
 
+    def copy_into(self, target: sqlite3.Connection) -> None:
+        """A consistent copy of the user library into `target` (SQLite's backup API from this
+        thread's read connection: a WAL snapshot, so writers are never blocked)."""
+        self.db.readers.get().backup(target)
+
     def _backup_before_upgrade(self, old_version: int) -> None:
         """Runs inside the migration's exclusive transaction (so once, however many
         processes open the old library at once). It copies through a second

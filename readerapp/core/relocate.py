@@ -188,16 +188,16 @@ def undo(library, paper_id: int | None = None) -> UndoReport:
     from readerapp.core.errors import NotFound
 
     report = UndoReport()
-    with library.lock:
+    with library.op() as op:  # read together, as one unit of work
         if paper_id is not None:
-            rows = library.conn.execute(
+            rows = op.execute(
                 "SELECT * FROM relocations WHERE paper_id = ? AND undone IS NULL ORDER BY id DESC LIMIT 1",
                 (paper_id,)).fetchall()
         else:
-            last = library.conn.execute(
+            last = op.execute(
                 "SELECT batch FROM relocations WHERE undone IS NULL ORDER BY id DESC LIMIT 1").fetchone()
-            rows = library.conn.execute("SELECT * FROM relocations WHERE batch = ? AND undone IS NULL",
-                                        (last[0],)).fetchall() if last else []
+            rows = op.execute("SELECT * FROM relocations WHERE batch = ? AND undone IS NULL",
+                              (last[0],)).fetchall() if last else []
     if not rows:
         raise NotFound("nothing to undo: no paper was re-linked to another file"
                        + (f" (paper {paper_id})" if paper_id is not None else ""))

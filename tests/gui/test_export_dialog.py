@@ -126,7 +126,7 @@ def test_export_dialog_renders_copies_names_columns_and_confirms(qtbot, library,
         dialog.write_button.click()
     box = dialog.confirmation
     assert box.isVisible() and box.parentWidget() is parent
-    assert str(target) in box.text() and "notes" in box.text() and "Wrote 2 file(s)" in box.text()
+    assert str(target) in box.text() and "notes" in box.text() and "Wrote 2 files" in box.text()
     shot(box, "export-confirmation")
     assert "|ICLR 2015|" in target.read_text(encoding="utf-8")
     box.close()
