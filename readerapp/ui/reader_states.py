@@ -7,7 +7,7 @@ from enum import Enum
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QStyle, QVBoxLayout, QWidget
 
-SIDE_OUTLINE, SIDE_HIGHLIGHTS, SIDE_NOTE = 0, 1, 2  # the side panel's tabs
+SIDE_OUTLINE, SIDE_HIGHLIGHTS, SIDE_NOTE, SIDE_PAGES = 0, 1, 2, 3  # the side panel's tabs
 
 
 class TabState(str, Enum):

@@ -40,7 +40,7 @@ from .pdf_view import PasswordRequiredError, PdfOpenError, PdfView
 from .reader_attach import AttachController
 from .reader_find import FIND_DELAY_MS, FindBar  # noqa: F401  (FIND_DELAY_MS: tests import it from here)
 from .reader_highlights import HighlightTools
-from .reader_states import SIDE_HIGHLIGHTS, SIDE_NOTE, SIDE_OUTLINE, MessagePanel, TabState
+from .reader_states import SIDE_HIGHLIGHTS, SIDE_NOTE, SIDE_OUTLINE, SIDE_PAGES, MessagePanel, TabState
 from .workers import gui_relay
 
 log = logging.getLogger(__name__)
@@ -104,6 +104,13 @@ class ReaderTab(QWidget):
         self.side.addTab(self.outline_tree, self.tr("Outline"))
         self.side.addTab(self.highlights, self.tr("Highlights"))
         self.side.addTab(self.note, self.tr("Note"))
+        # page thumbnails of the open PDF (the pages' low-resolution images, from the render workers)
+        self.pages_box = QWidget()
+        self.pages_box.setObjectName("pagesBox")
+        QVBoxLayout(self.pages_box).setContentsMargins(0, 0, 0, 0)
+        self.thumbnails = None
+        self.side.addTab(self.pages_box, self.tr("Pages"))
+        self.side.setTabVisible(SIDE_PAGES, False)
         self.side.setMinimumWidth(260)
         self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(0, 3)
@@ -311,12 +318,23 @@ class ReaderTab(QWidget):
         v.viewport().installEventFilter(self)
         self.left.addWidget(v)
         self.view = v
+        from .thumbnails import PageThumbnails
+
+        self.thumbnails = PageThumbnails(v)
+        self.thumbnails.setObjectName("pageThumbnails")
+        self.pages_box.layout().addWidget(self.thumbnails)
+        self.side.setTabVisible(SIDE_PAGES, True)
         return v
 
     def _drop_view(self) -> None:
         if self.view is None:
             return
         v, self.view = self.view, None
+        if self.thumbnails is not None:
+            thumbs, self.thumbnails = self.thumbnails, None
+            self.side.setTabVisible(SIDE_PAGES, False)
+            self.pages_box.layout().removeWidget(thumbs)
+            thumbs.deleteLater()
         self.setFocusProxy(None)
         v.shutdown()
         self.left.removeWidget(v)

@@ -910,6 +910,10 @@ Open it?</source>
         <translation>笔记</translation>
     </message>
     <message>
+        <source>Pages</source>
+        <translation>页面</translation>
+    </message>
+    <message>
         <source>Back</source>
         <translation>后退</translation>
     </message>

@@ -651,3 +651,26 @@ def test_refused_save_keeps_text_and_rescues_it_on_close(qtbot, library, make_ta
     path = Path(rescued[0].rsplit(" ", 1)[1])
     assert "precious idea" in path.read_text(encoding="utf-8")
     path.unlink()
+
+
+def test_pages_panel_shows_thumbnails_and_navigates(qtbot, dropout_tab, library, make_tab, tmp_path):
+    """The side panel's Pages tab: one thumbnail per page from the render workers; a click shows
+    that page. A tab without a PDF (a moved file) has no Pages tab."""
+    from readerapp.ui.reader_states import SIDE_PAGES
+
+    tab = dropout_tab
+    assert tab.side.isTabVisible(SIDE_PAGES) and tab.side.tabText(SIDE_PAGES) == "Pages"
+    tab.side.setCurrentIndex(SIDE_PAGES)
+    thumbs = tab.thumbnails
+    assert thumbs is not None and thumbs.count() == 30
+    qtbot.waitUntil(lambda: thumbs.thumbnail_loaded(0) and thumbs.thumbnail_loaded(1), timeout=15000)
+    _shot(tab, "09_pages_panel")
+    thumbs.scrollToItem(thumbs.item(12))
+    qtbot.waitUntil(lambda: thumbs.thumbnail_loaded(12), timeout=15000)
+    qtbot.mouseClick(thumbs.viewport(), Qt.MouseButton.LeftButton, pos=thumbs.visualItemRect(thumbs.item(12)).center())
+    qtbot.waitUntil(lambda: tab.view.current_page() == 12, timeout=5000)
+    assert tab.page_edit.text() == "13"
+    # no PDF, no pages
+    pid = _add_file_paper(library, tmp_path / "gone.pdf", "A paper whose file is gone")
+    moved = make_tab(library, pid)
+    assert moved.view is None and moved.thumbnails is None and not moved.side.isTabVisible(SIDE_PAGES)
