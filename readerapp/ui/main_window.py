@@ -32,6 +32,7 @@ from .color_modes import check_mode
 from .main_search import SearchMixin
 from .main_session import SESSION_KEY, WINDOW_SETTINGS_FILE, SessionMixin  # noqa: F401 (re-exported)
 from .metadata_edit import editor_for
+from .lookup_dialog import look_up_online
 from .library_view import PAPER_ID_ROLE, PaperFilterProxy, PaperTable, PaperTableModel, SidebarTree, _status_label
 from .reader_tab import ReaderTab
 
@@ -390,6 +391,8 @@ class MainWindow(SessionMixin, SearchMixin, QMainWindow):
                 out_menu.addAction(" / ".join(self.library.section_path(sid)),
                                    lambda sid=sid: self.remove_from_section(ids, sid))
         act = menu.addAction(self.tr("Show in &Folder"), lambda: self.show_in_folder(ids[0]))
+        act.setEnabled(len(ids) == 1)
+        act = menu.addAction(self.tr("Look &Up Online…"), lambda: look_up_online(self, ids[0]))
         act.setEnabled(len(ids) == 1)
         menu.addSeparator()
         menu.addAction(self.tr("&Delete…"), lambda: self.delete_papers(ids))

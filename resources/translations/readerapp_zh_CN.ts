@@ -318,6 +318,41 @@ Open it?</source>
     </message>
 </context>
 <context>
+    <name>LookupDialog</name>
+    <message>
+        <source>Look Up Online</source>
+        <translation>在线查询</translation>
+    </message>
+    <message>
+        <source>%1 has other metadata for “%2”. Keep the changes to write:</source>
+        <translation>%1 为“%2”给出了不同的元数据。勾选要写入的更改：</translation>
+    </message>
+    <message>
+        <source>Write</source>
+        <translation>写入</translation>
+    </message>
+    <message>
+        <source>Online lookup is off: readerapp works offline unless you allow it. Turn it on, so that readerapp may ask arXiv, Crossref and DBLP about this paper&apos;s title, authors, year and venue?</source>
+        <translation>在线查询已关闭：除非你允许，readerapp 始终离线工作。要打开它，让 readerapp 向 arXiv、Crossref 和 DBLP 查询这篇论文的标题、作者、年份和收录信息吗？</translation>
+    </message>
+    <message>
+        <source>Looking up “%1” online…</source>
+        <translation>正在在线查询“%1”…</translation>
+    </message>
+    <message>
+        <source>No source knows this paper by its arXiv id, DOI or title.</source>
+        <translation>没有来源能按 arXiv 编号、DOI 或标题找到这篇论文。</translation>
+    </message>
+    <message>
+        <source>%1 agrees with what the library has.</source>
+        <translation>%1 的信息与文献库一致。</translation>
+    </message>
+    <message>
+        <source>Lookup failed: %1</source>
+        <translation>查询失败：%1</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Filter by title, author, venue or tag</source>
@@ -502,6 +537,10 @@ Open it?</source>
     <message>
         <source>Show in &amp;Folder</source>
         <translation>在文件夹中显示(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Look &amp;Up Online…</source>
+        <translation>在线查询(&amp;U)…</translation>
     </message>
     <message>
         <source>&amp;Delete…</source>
