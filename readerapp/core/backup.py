@@ -228,6 +228,7 @@ def _prepared_copy(source: Path, dest: Path) -> None:
 
 
 def _fsync(path: Path) -> None:
+    """Flush a file, or a folder's entries, to disk (best effort)."""
     try:
         fd = os.open(path, os.O_RDONLY)
         try:
@@ -412,7 +413,7 @@ def restore(folder: Path, backup: Path) -> Path:
             raise
         saved = _move_aside(folder)
         os.replace(incoming, live)
-        _fsync_dir(folder)
+        _fsync(folder)
     finally:
         if lock is not None:
             lock.close()
@@ -442,7 +443,7 @@ def _move_aside(folder: Path) -> Path | None:
     raw.mkdir(parents=True)
     for p in present:
         os.replace(p, raw / p.name)
-    _fsync_dir(folder)
+    _fsync(folder)
     moved = raw / db.LIBRARY_FILE
     if not moved.is_file() or moved.stat().st_size == 0:
         return raw
@@ -459,17 +460,6 @@ def _move_aside(folder: Path) -> Path | None:
         return raw
     shutil.rmtree(raw, ignore_errors=True)
     return safety
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except OSError:
-        pass
 
 
 def _settings():
