@@ -1,26 +1,24 @@
-"""Where GUI tests save their screenshots: a temporary folder, never the source tree.
-
-$READERAPP_SCREENSHOTS names it (to keep and look at them); else <tmp>/readerapp-screenshots.
+"""Where GUI tests save their screenshots: the one folder of tests/conftest.py (SCREENSHOTS), never the
+source tree: $READERAPP_SCREENSHOTS when set, else a temporary folder removed after a passing run.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 
 def shots_dir() -> Path:
-    folder = Path(os.environ.get("READERAPP_SCREENSHOTS") or Path(tempfile.gettempdir()) / "readerapp-screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    from conftest import SCREENSHOTS
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
 
 
 def shot(widget, name: str) -> Path:
     """Save widget.grab() as NAME.png and return the path."""
-    path = shots_dir() / f"{name}.png"
-    assert widget.grab().save(str(path)), path
-    return path
+    from conftest import save_screenshot
+
+    return save_screenshot(widget, name)
 
 
 def xwd_to_png(data: bytes, out: Path) -> tuple[int, int]:
