@@ -219,3 +219,21 @@ def embedded_corpus_library(_embedded_corpus_template, _corpus_library_template,
     lib = _private_copy(_embedded_corpus_template, _corpus_library_template, tmp_path / "embeddedlib")
     yield lib
     lib.close()
+
+
+@pytest.fixture
+def new_window(qtbot):
+    """make(library): a shown 1100 x 760 MainWindow, starting without a saved window layout."""
+    from readerapp.core.paths import user_config_dir
+    from readerapp.ui.main_window import WINDOW_SETTINGS_FILE, MainWindow
+
+    (user_config_dir() / WINDOW_SETTINGS_FILE).unlink(missing_ok=True)
+
+    def make(lib) -> MainWindow:
+        w = MainWindow(lib, url_opener=lambda url: None)
+        qtbot.addWidget(w)
+        w.resize(1100, 760)
+        w.show()
+        qtbot.waitExposed(w)
+        return w
+    return make

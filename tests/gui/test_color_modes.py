@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from readerapp.ui.main_window import VIEW_KEY, MainWindow
+from readerapp.ui.main_window import VIEW_KEY
 from tests.gui.shots import shot
 
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("no_qt_leaks"),
@@ -21,23 +21,6 @@ pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("no_qt_leaks"),
 
 def _pid(lib, name: str) -> int:
     return next(r["paper_id"] for r in lib.all_files() if Path(r["path"]).name == name)
-
-
-@pytest.fixture
-def new_window(qtbot):
-    from readerapp.core.paths import user_config_dir
-    from readerapp.ui.main_window import WINDOW_SETTINGS_FILE
-
-    (user_config_dir() / WINDOW_SETTINGS_FILE).unlink(missing_ok=True)
-
-    def make(lib) -> MainWindow:
-        w = MainWindow(lib, url_opener=lambda url: None)
-        qtbot.addWidget(w)
-        w.resize(1100, 760)
-        w.show()
-        qtbot.waitExposed(w)
-        return w
-    return make
 
 
 def _page_color(qtbot, tab):

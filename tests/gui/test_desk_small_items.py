@@ -17,28 +17,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 
 from readerapp.core.models import Highlight
-from readerapp.ui.main_window import MainWindow
 from tests.gui.shots import shot
 
 pytestmark = [pytest.mark.gui, pytest.mark.usefixtures("no_qt_leaks"),
               pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")]
-
-
-@pytest.fixture
-def new_window(qtbot):
-    from readerapp.core.paths import user_config_dir
-    from readerapp.ui.main_window import WINDOW_SETTINGS_FILE
-
-    (user_config_dir() / WINDOW_SETTINGS_FILE).unlink(missing_ok=True)
-
-    def make(lib) -> MainWindow:
-        w = MainWindow(lib, url_opener=lambda url: None)
-        qtbot.addWidget(w)
-        w.resize(1100, 760)
-        w.show()
-        qtbot.waitExposed(w)
-        return w
-    return make
 
 
 @pytest.mark.semantic  # the real background run loads the embedding model
