@@ -160,7 +160,8 @@ class PaperDetailsForm(QWidget):
 
     statusMessage = Signal(str)
 
-    def __init__(self, library, paper_id: int, parent: QWidget | None = None, *, fields=EDITABLE_FIELDS):
+    def __init__(self, library, paper_id: int, parent: QWidget | None = None, *, fields=EDITABLE_FIELDS,
+                 load: bool = True):
         super().__init__(parent)
         self.library = library
         self.paper_id = paper_id
@@ -206,7 +207,8 @@ class PaperDetailsForm(QWidget):
         self.body.hide()
         self.editor.undo_actions(self)
         self.editor.fieldChanged.connect(self._changed_elsewhere)
-        self.reload()
+        if load:  # an owner that reads the paper anyway passes load=False and calls reload(paper)
+            self.reload()
 
     def set_expanded(self, on: bool) -> None:
         if self.toggle.isChecked() != on:
@@ -214,11 +216,13 @@ class PaperDetailsForm(QWidget):
         self.toggle.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
         self.body.setVisible(on)
 
-    def reload(self) -> None:
-        try:
-            paper = self.library.get_paper(self.paper_id)
-        except ReaderError:
-            return
+    def reload(self, paper=None) -> None:
+        """Show the stored values (`paper`: the Paper when the caller has just read it)."""
+        if paper is None:
+            try:
+                paper = self.library.get_paper(self.paper_id)
+            except ReaderError:
+                return
         user = set(paper.user_fields)
         for name, e in self.edits.items():
             if e.hasFocus() and e.isModified():

@@ -48,7 +48,7 @@ PAPER_EDIT_FIELDS = ("summary", "model_name", "venue", "code_url")
 SYNC_PREVIEW_CHARS = 2_000  # shorter notes render at once, on the GUI thread (well under a millisecond per 100)
 LOAD_AT_ONCE = 65_536       # a note field longer than this is loaded in slices
 LOAD_SLICE = 8_192
-LOAD_BUDGET_S = 0.015       # GUI time per event-loop turn spent loading slices
+LOAD_BUDGET_S = 0.006       # GUI time per event-loop turn spent loading slices (a slice takes ~1.6 ms)
 
 
 PREVIEW_CSS = """
@@ -195,7 +195,13 @@ class NoteTextEdit(QTextEdit):
         self._pending = text
         self._loaded_to = LOAD_SLICE
         self.setPlainText(text[:LOAD_SLICE])
-        self._load_timer.start()
+        # the slices start one event-loop turn later: the turn that shows and paints the new
+        # editor must not also pay for a slice
+        QTimer.singleShot(0, self, self._start_loading)
+
+    def _start_loading(self) -> None:
+        if self._pending is not None:
+            self._load_timer.start()
 
     def finish_loading(self) -> None:
         """Load the rest now (before a change that needs the whole text)."""
@@ -306,7 +312,8 @@ class NoteEditor(QScrollArea):
         # title, authors, year, ids and URL: edited with undo (venue and code URL are in the form below,
         # autosaved like the note, and undoable through the same stack)
         self.details = PaperDetailsForm(library, paper_id,
-                                        fields=[f for f in EDITABLE_FIELDS if f not in ("venue", "code_url")])
+                                        fields=[f for f in EDITABLE_FIELDS if f not in ("venue", "code_url")],
+                                        load=False)  # reload() below fills it
         self.details.statusMessage.connect(self.statusMessage)
         lay.addWidget(self.details)
 
@@ -398,7 +405,7 @@ class NoteEditor(QScrollArea):
         except ReaderError as exc:
             self._set_save_label(str(exc), error=True)
             return
-        self.details.reload()
+        self.details.reload(paper)
         self._loading = True
         try:
             self.title_label.setText(paper.title or self.tr("Untitled"))
