@@ -10,8 +10,10 @@ Whenever the view moves, ViewRenderer.update() replaces the view's queued jobs w
 is needed now, most important first:
   0. the low-resolution image of each visible page that has none;
   1. the low-resolution images of the next two pages in the scroll direction, then the
-     visible tiles, nearest the centre of the view first;
-  2. low-resolution images, then tiles, ahead in the scroll direction (1.5 views);
+     visible tiles, nearest the centre of the view first (at rest: the visible tiles, then
+     the low-resolution images of the next two pages down);
+  2. low-resolution images, then tiles, ahead in the scroll direction (1.5 views; at rest,
+     the view below counts as ahead);
   3. the text of visible pages (for selection: ready before the first drag);
   4. tiles around the view (behind, beside).
 Everything else is dropped before it is sent (stale: zoom changed, scrolled away). Jobs of a
@@ -25,6 +27,7 @@ of a page has scale key LOW and tile (0, 0).
 from __future__ import annotations
 
 import math
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -37,8 +40,10 @@ from .render_worker import low_scale
 DEFAULT_CACHE_BYTES = 256 * 1024 * 1024
 MAX_CACHE_BYTES = 300 * 1024 * 1024
 LOW = -1  # scale key of a page's low-resolution image
-AHEAD_VIEWS = 1.5   # how far ahead of the view, in the scroll direction, tiles are prepared
-LOW_AHEAD_PAGES = 3  # low-resolution images prepared this many pages ahead
+AHEAD_VIEWS = 1.5   # how far ahead of the view, in the scroll direction, tiles are prepared (at least)
+AHEAD_LEAD_S = 0.3  # ...and as far as the view goes in this time at the current scroll speed
+MAX_AHEAD_VIEWS = 6.0
+LOW_AHEAD_PAGES = 3  # low-resolution images prepared this many pages ahead (at least)
 IN_PROCESS_TILES = 9  # before the workers are up, at most this many tiles rendered by the GUI
 
 
@@ -131,6 +136,8 @@ class ViewRenderer:
         self.wanted: frozenset = frozenset()
         self.fallback_doc = None          # the GUI's own Document: low-res images before the pool is up
         self._pool: RenderPool | None = None
+        self._last_move: tuple[float, float] | None = None  # (time, view top) of the last update
+        self.speed = 0.0                  # content px per second, smoothed, while scrolling
 
     @property
     def pool(self) -> RenderPool:
@@ -178,7 +185,9 @@ class ViewRenderer:
             return
         vx, vy, vw, vh = view
         cy = vy + vh / 2
-        ahead = vh * AHEAD_VIEWS
+        self._track_speed(vy, direction)
+        # far enough ahead that what a fast scroll shows in the next AHEAD_LEAD_S is being prepared
+        ahead = min(max(vh * AHEAD_VIEWS, self.speed * AHEAD_LEAD_S), vh * MAX_AHEAD_VIEWS)
         if direction > 0:    # scrolling down: the view's columns, from its top to 1.5 views below
             ext = (vx, vy, vw, vh + ahead)
         elif direction < 0:  # up
@@ -214,10 +223,19 @@ class ViewRenderer:
             if k not in cache:
                 jobs.append(self._tile_job(k, (1, 1, tile_dist(k))))
         # ahead of the view (the scroll direction), then around it
-        ahead_pages = []
-        if direction:
-            last = vis_pages[-1] if direction > 0 and vis_pages else (vis_pages[0] if vis_pages else 0)
-            ahead_pages = [last + direction * n for n in range(1, LOW_AHEAD_PAGES + 1)]
+        # at rest, reading goes on downwards: the pages below are the ones a scroll shows first
+        # (a scroll that starts the moment the view is sharp must not meet a blank page)
+        towards = direction or 1
+        last = vis_pages[-1] if towards > 0 and vis_pages else (vis_pages[0] if vis_pages else 0)
+        n_low = LOW_AHEAD_PAGES
+        if direction and vis_pages:
+            edge = cy + towards * (vh / 2 + ahead)
+            beyond = layout.pages_in(min(cy, edge), max(cy, edge))
+            n_low = max(n_low, len([i for i in beyond if i not in vis_pages]) + 1)
+        ahead_pages = [last + towards * n for n in range(1, n_low + 1)]
+        # scrolling: the next pages' low-resolution images before the visible tiles (they are on
+        # screen within a page of scrolling); at rest, right after the visible tiles
+        soon_prio = (1, 0) if direction else (1, 2)
         ext_pages = [i for i in layout.pages_in(ext[1], ext[1] + ext[3]) if i not in self.failed]
         for i in ahead_pages[:2] + ext_pages + ahead_pages[2:]:
             if 0 <= i < len(layout.sizes) and i not in vis_pages and i not in self.failed:
@@ -226,8 +244,8 @@ class ViewRenderer:
                     wanted.add(lk)
                     if lk not in cache:
                         # the next page or two: right after the visible pages' (soon on screen)
-                        soon = i in ahead_pages[:2]
-                        jobs.append(self._low_job(layout, i, mode, (1 if soon else 2, 0, dist_page(i))))
+                        prio = soon_prio if i in ahead_pages[:2] else (2, 0)
+                        jobs.append(self._low_job(layout, i, mode, (*prio, dist_page(i))))
         vis_set = set(visible)
         for i in ext_pages:
             for k in self.tile_keys(layout, i, dpr, mode, ext):
@@ -237,13 +255,35 @@ class ViewRenderer:
                 if k in cache:
                     continue
                 x, y, w, h = layout.tile_rect(i, k[3], k[4], dpr)
-                is_ahead = (direction > 0 and y + h / 2 > cy) or (direction < 0 and y + h / 2 < cy)
+                is_ahead = (towards > 0 and y + h / 2 > cy) or (towards < 0 and y + h / 2 < cy)
                 jobs.append(self._tile_job(k, (2 if is_ahead else 4, 1, tile_dist(k))))
         self.wanted = frozenset(wanted)
         cache.set_pinned(pinned)
         if self.fallback_doc is not None and vis_pages and not self.pool.ready():
             self._in_process(layout, vis_pages[0], [k for k in visible if k[1] == vis_pages[0]], mode)
+            # and one more low-resolution image per update, the other visible pages first, then the
+            # next page down: a scroll that starts before the workers are up meets no blank page
+            for i in [*vis_pages[1:], *ahead_pages[:1]]:
+                if 0 <= i < len(layout.sizes) and self.low_key(i, mode) not in cache:
+                    self._in_process_low(i, mode)
+                    break
         self.pool.set_jobs(self.owner, "view", jobs)
+
+    def _track_speed(self, vy: float, direction: int) -> None:
+        now = time.monotonic()
+        last = self._last_move
+        if last is not None and vy == last[1] and direction:
+            return  # asked again for the same view (an image came): the speed stands
+        self._last_move = (now, vy)
+        if not direction or last is None:
+            self.speed = 0.0 if not direction else self.speed
+            return
+        dt = now - last[0]
+        if dt <= 0 or dt > 0.25:  # a pause: start again
+            self.speed = 0.0 if dt > 0.25 else self.speed
+            return
+        v = abs(vy - last[1]) / dt
+        self.speed = v if self.speed == 0.0 else 0.7 * self.speed + 0.3 * v
 
     def _tile_job(self, key: tuple, prio: tuple) -> Job:
         _tok, page, skey, tx, ty, mode = key
@@ -271,21 +311,34 @@ class ViewRenderer:
         """Before the workers are up (the first document opened after start, a second or two on
         a busy machine): the first visible page from the GUI's own document, its visible tiles
         when they are few (about a raw render of the page, once), else its low-resolution image."""
-        from .render_worker import render_region, render_tile
+        from .render_worker import render_tile
 
         missing = [k for k in keys if k not in self.cache]
+        if not missing:
+            return  # sharp already
         try:
             dl = self.fallback_doc[page].get_displaylist()
-            if missing and len(missing) <= IN_PROCESS_TILES:
+            if len(missing) <= IN_PROCESS_TILES:
                 for k in missing:
                     pix = render_tile(dl, k[2] / 1000.0, k[3], k[4], mode)
                     if pix is not None:
                         self._got(k, QImage(pix.samples_mv, pix.width, pix.height, pix.stride,
                                             QImage.Format.Format_RGB32).copy())
                 return
-            key = self.low_key(page, mode)
-            if key in self.cache:
-                return
+        except Exception:
+            return  # the workers will report the page's error
+        self._in_process_low(page, mode, dl)
+
+    def _in_process_low(self, page: int, mode: str, dl=None) -> None:
+        """The low-resolution image of `page` from the GUI's own document (workers not up yet)."""
+        from .render_worker import render_region
+
+        key = self.low_key(page, mode)
+        if key in self.cache or self.fallback_doc is None:
+            return
+        try:
+            if dl is None:
+                dl = self.fallback_doc[page].get_displaylist()
             r = dl.rect
             s = low_scale(r.width, r.height)
             pix = render_region(dl, s, 0, 0, max(1, math.ceil(r.width * s - 1e-3)),

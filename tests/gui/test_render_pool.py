@@ -163,6 +163,74 @@ def test_requests_come_low_resolution_first_then_visible_then_ahead_and_stale_on
     assert {j.key[5] for j in fake.jobs} == {"night"}
 
 
+def _below(lay, jobs, view) -> float:
+    """How far below the view (content px) the requested tiles reach."""
+    bottoms = [lay.tile_rect(j.key[1], j.key[3], j.key[4], 1.0) for j in jobs if j.msg[0] == "tile"]
+    return max(y + h for _x, y, _w, h in bottoms) - (view[1] + view[3])
+
+
+def test_a_fast_scroll_prepares_what_the_next_300ms_show_a_slow_one_1_5_views(qapp, monkeypatch):
+    """At 37,500 px/s (600 px a frame, bench_gui at 200 %) tiles are asked for as far as the view
+    goes in AHEAD_LEAD_S = 0.3 s, at most MAX_AHEAD_VIEWS = 6 views, with the low-resolution
+    image of every page on the way; at 60 px a frame, 1.5 views as before."""
+    from readerapp.ui import render
+
+    clock = [100.0]
+    monkeypatch.setattr(render.time, "monotonic", lambda: clock[0])
+    lay = PageLayout([(612.0, 792.0)] * 60, zoom=2.0)
+    lay.layout(1000)
+    for step_px, least, most in ((600.0, 6 * 900.0 - 512, 6 * 900.0 + 2 * 512), (60.0, 1.5 * 900 - 512, 1.5 * 900 + 600)):
+        r = ViewRenderer(object())
+        fake = r._pool = _FakePool()
+        r.open((new_token(), "unused.pdf", None))
+        y = lay.page_y[2]
+        for _ in range(8):
+            clock[0] += 0.016
+            y += step_px
+            view = (0.0, y, 1000.0, 900.0)
+            r.update(lay, view, 1.0, "normal", +1)
+        reach = _below(lay, fake.jobs, view)
+        assert least <= reach <= most, (step_px, reach)
+        lows = {j.key[1] for j in fake.jobs if j.msg[0] == "low"}
+        far = lay.pages_in(view[1] + view[3], view[1] + view[3] + reach)
+        assert set(far) <= lows  # every page the tiles reach has its placeholder asked for
+    # a pause resets the speed: the next step prepares 1.5 views again
+    clock[0] += 1.0
+    r.update(lay, (0.0, y + 60, 1000.0, 900.0), 1.0, "normal", +1)
+    assert _below(lay, fake.jobs, (0.0, y + 60, 1000.0, 900.0)) <= 1.5 * 900 + 600
+
+
+def test_before_the_workers_are_up_a_scroll_meets_no_blank_page(qapp, tmp_path):
+    """The first document opened after start is drawn by the GUI's own renderer until the
+    workers are up: besides the first page, each update gives one more page (the other visible
+    pages, then the next page down) its low-resolution image."""
+    import pymupdf
+
+    src = pymupdf.open()
+    for i in range(6):
+        src.new_page(width=612, height=792).insert_text((72, 100), f"page {i + 1} " * 20)
+    src.save(tmp_path / "six.pdf")
+
+    class NotReady(_FakePool):
+        def ready(self):
+            return False
+
+    r = ViewRenderer(object())
+    r._pool = NotReady()
+    r.open((new_token(), str(tmp_path / "six.pdf"), None))
+    r.fallback_doc = pymupdf.open(tmp_path / "six.pdf")
+    lay = PageLayout([(612.0, 792.0)] * 6, zoom=1.0)
+    lay.layout(800)
+    view = (0.0, 0.0, 800.0, 900.0)
+    r.update(lay, view, 1.0, "normal", 0)  # opened, at rest: page 0 sharp, page 1 (next down) low
+    assert r.page_ready(lay, 0, 1.0, "normal", view)
+    assert r.low_key(1, "normal") in r.cache
+    view = (0.0, lay.page_y[1] + 300, 800.0, 900.0)  # a scroll at once: pages 1 and 2 on screen
+    r.update(lay, view, 1.0, "normal", +1)
+    for i in lay.pages_in(view[1], view[1] + view[3]):
+        assert r.page_ready(lay, i, 1.0, "normal", view) or r.low_key(i, "normal") in r.cache, i
+
+
 def test_low_resolution_page_fits_a_slot():
     for w, h in ((612, 792), (842, 595), (100, 4000), (5000, 50)):
         s = rw.low_scale(w, h)
