@@ -14,7 +14,15 @@ from .page_geometry import GAP
 class PdfNavigationMixin:
     def outline(self) -> list[tuple[int, str, int]]:
         """(level, title, page) with 0-based pages; entries without a target have page -1."""
-        return [(int(lvl), str(title), int(pno) - 1) for lvl, title, pno, *_ in self._toc]
+        return [(int(lvl), str(title), int(pno) - 1) for lvl, title, pno, *_ in self._simple_toc()]
+
+    def _simple_toc(self) -> list:
+        if self._toc is None:
+            try:  # the points of the entries on demand (outline_targets: slower)
+                self._toc = self._doc.get_toc(simple=True) if self._doc is not None else []
+            except Exception:
+                self._toc = []
+        return self._toc
 
     def outline_targets(self) -> list[tuple[int, str, int, float | None]]:
         """(level, title, page, y) like outline(), with y the heading's position on its page (PDF
@@ -23,7 +31,7 @@ class PdfNavigationMixin:
             try:
                 self._toc_points = self._doc.get_toc(simple=False) if self._doc is not None else []
             except Exception:
-                self._toc_points = [list(e) + [{}] for e in self._toc]
+                self._toc_points = [list(e) + [{}] for e in self._simple_toc()]
         out = []
         for lvl, title, pno, *rest in self._toc_points:
             dest = rest[0] if rest and isinstance(rest[0], dict) else {}

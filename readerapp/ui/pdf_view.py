@@ -107,7 +107,7 @@ class PdfView(PdfEventsMixin, PdfFindMixin, LinkPreviewMixin, PdfNavigationMixin
         self._r = ViewRenderer(self, cache_bytes, on_image=self._on_image, on_failed=self._on_failed)
         self._doc: pymupdf.Document | None = None
         self._layout = PageLayout()
-        self._toc: list = []
+        self._toc: list | None = []
         self._toc_points: list | None = None
         self._zoom_mode = "fit_width"
         self._cur_page = -1
@@ -153,6 +153,9 @@ class PdfView(PdfEventsMixin, PdfFindMixin, LinkPreviewMixin, PdfNavigationMixin
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.viewport().setMouseTracking(True)
         self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        # always there: a fitted zoom does not change (and every page re-render) when the bar
+        # appears as a document opens or a zoom makes the pages taller than the view
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.horizontalScrollBar().valueChanged.connect(self._on_scrolled)
         QTimer.singleShot(0, self._r.pool.start)  # workers get ready while the window settles
@@ -189,19 +192,16 @@ class PdfView(PdfEventsMixin, PdfFindMixin, LinkPreviewMixin, PdfNavigationMixin
             except Exception:
                 pass  # damaged page object: keep the previous size, the tile will show the error
             sizes.append(last)
-        try:
-            toc = doc.get_toc(simple=True)  # the points of the entries on demand (outline_targets: slower)
-        except Exception:
-            toc = []
         self.close_document()
         self._doc = doc
         self._r.open(spec)
         self._r.fallback_doc = doc
         self._layout.sizes = sizes
-        self._toc = toc
+        self._toc = None  # read on first use (outline()): 10 ms on a paper with bookmarks, not before its first page
         self._toc_points = None
         self._cur_page = -1
-        self._relayout()
+        self._apply_fit_zoom()
+        self._relayout()  # may show the scroll bar: resizeEvent fits again to the narrower viewport
         self.verticalScrollBar().setValue(0)
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().maximum() // 2)
         self._dir = 0
@@ -348,6 +348,15 @@ class PdfView(PdfEventsMixin, PdfFindMixin, LinkPreviewMixin, PdfNavigationMixin
     def zoom_out(self, anchor: QPointF | None = None) -> None:
         prv = next((s for s in reversed(ZOOM_STEPS) if s < self.zoom() / 1.001), ZOOM_MIN)
         self._apply_zoom(prv, "custom", anchor)
+
+    def _apply_fit_zoom(self) -> None:
+        """In a fit mode, the zoom that fits the document just opened, before anything is asked
+        of the renderer (not one render at the previous zoom, then another)."""
+        if self._zoom_mode in ("fit_width", "fit_page") and self._sizes:
+            z = self._fit_zoom(self._zoom_mode)
+            if abs(z - self._layout.zoom) > 1e-9:
+                self._layout.zoom = z
+                self.zoomChanged.emit(z)
 
     def _fit_zoom(self, mode: str) -> float:
         return self._layout.fit_zoom(mode, self.viewport().width(), self.viewport().height(), self.current_page())

@@ -160,6 +160,7 @@ class RenderPool(QObject):
         self._groups: dict[tuple, list[Job]] = {}   # (owner, group) -> jobs, most important first
         self._inflight_keys: dict = {}               # key -> job, for jobs sent and not answered
         self._affinity: dict = {}                    # job affinity -> index of the worker holding it
+        self._everywhere: set = set()                # affinities every worker holds (prepared pages)
         self._req = itertools.count(1)
         self._seq = itertools.count()
         self._closed = False
@@ -333,11 +334,17 @@ class RenderPool(QObject):
     def forget_document(self, token: int) -> None:
         """Workers close their copy of document `token`."""
         self._broadcast(("forget", token))
+        self._everywhere = {a for a in self._everywhere if a[0] != token}
 
     def prepare_document(self, spec: tuple, page: int) -> None:
         """Workers open the document and interpret `page` now, before the first requests."""
         self.start()
         self._broadcast(("prepare", spec, page))
+        # every worker interprets that page: its tiles go to any free worker (the first page of
+        # a paper just opened comes from both workers at once)
+        self._everywhere.add((spec[0], page))
+        while len(self._everywhere) > 64:
+            self._everywhere.pop()
 
     def _broadcast(self, msg: tuple) -> None:
         for p in self._procs:
@@ -361,7 +368,7 @@ class RenderPool(QObject):
                 if best is not None and job.sort_key() >= best[2].sort_key():
                     break
                 holder = self._affinity.get(job.affinity) if job.affinity is not None else None
-                if holder is None or holder == p.idx or (job.prio[0] <= VISIBLE_CLASS
+                if holder is None or holder == p.idx or job.affinity in self._everywhere or (job.prio[0] <= VISIBLE_CLASS
                                                          and self._busy(holder) >= 2):
                     # (what is on screen goes to a free worker rather than wait behind a busy one)
                     best = (gk, n, job)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from readerapp.ui import render_worker as rw
-from readerapp.ui.page_geometry import PageLayout
+from readerapp.ui.page_geometry import PageLayout, scale_key
 from readerapp.ui.pdf_view import PdfView
 from readerapp.ui.render import LOW, ViewRenderer
 from readerapp.ui.render_pool import Job, RenderPool, new_token
@@ -338,3 +338,32 @@ def test_requests_gone_stale_on_their_way_are_cancelled_not_rendered(qtbot):
         assert got[1].width() == 512 and pool.images == 1
     finally:
         pool.shutdown()
+
+
+def test_a_paper_opened_at_fit_width_is_rendered_at_one_scale_by_both_workers(qtbot, view, monkeypatch):
+    """Opening at fit width asks for tiles at the fitted scale only (none at the previous zoom,
+    none at a width before the scroll bar showed), and both workers, which interpret the first
+    page as the document opens, take its visible tiles from the start: neither first renders
+    another page's placeholder while the first page waits."""
+    pool = view._r.pool
+    pool.start()
+    qtbot.waitUntil(lambda: all(p is not None and p.ready for p in pool._procs), timeout=15000)
+    first_jobs: dict[int, tuple] = {}
+    scales: set[int] = set()
+    real_next = RenderPool._next_job
+
+    def spy(self, p):
+        job = real_next(self, p)
+        if job is not None and job.msg[0] in ("tile", "low"):
+            first_jobs.setdefault(p.idx, job.key)
+            if job.msg[0] == "tile":
+                scales.add(job.key[2])
+        return job
+
+    monkeypatch.setattr(RenderPool, "_next_job", spy)
+    view.open(_need(DROPOUT))
+    qtbot.waitUntil(view.visible_tiles_ready, timeout=10000)
+    assert view.zoom_mode() == "fit_width" and view.zoom() == pytest.approx(view._fit_zoom("fit_width"))
+    assert scales == {scale_key(view._layout.device_scale(view._dpr()))}, scales
+    assert len(first_jobs) == pool.size >= 2
+    assert all(key[1] == 0 for key in first_jobs.values()), first_jobs  # page 0, in every worker
