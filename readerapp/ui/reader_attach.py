@@ -111,7 +111,7 @@ class AttachController(QObject):
                     "%1", str(len(res.unanchored)))
         tab._password = None
         tab._load()
-        tab.note.reload()
+        tab.reload_note()
         tab.statusMessage.emit(msg)
 
     def failed(self, msg: str) -> None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QIntValidator, QUndoStack
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QInputDialog, QLabel, QLineEdit, QMenu, QSizePolicy,
                                QSplitter, QStackedWidget, QStyle, QTabWidget, QToolBar, QTreeWidget,
@@ -67,6 +67,7 @@ class ReaderTab(QWidget):
         self._closed = False
         self._pending_state: dict | None = None
         self._outline_items: list[tuple[int, QTreeWidgetItem]] = []
+        self._outline_due = False
 
         self.undo_stack = QUndoStack(self)
         self.attacher = AttachController(self)
@@ -99,11 +100,17 @@ class ReaderTab(QWidget):
         self.highlights = HighlightList()
         self.highlights.setObjectName("highlights")
         self.tools = HighlightTools(self)
-        self.note = NoteEditor(library, self.paper_id)
-        self.note.statusMessage.connect(self.statusMessage)
+        # the note editor is built when first needed (its tab shown, a quote sent, a test's look):
+        # opening a paper, which shows the highlights, does not pay for it
+        self._note: NoteEditor | None = None
+        self._note_read_only = False
+        self._note_previews: bool | None = None
+        self.note_box = QWidget()
+        self.note_box.setObjectName("noteBox")
+        QVBoxLayout(self.note_box).setContentsMargins(0, 0, 0, 0)
         self.side.addTab(self.outline_tree, self.tr("Outline"))
         self.side.addTab(self.highlights, self.tr("Highlights"))
-        self.side.addTab(self.note, self.tr("Note"))
+        self.side.addTab(self.note_box, self.tr("Note"))
         # page thumbnails of the open PDF (the pages' low-resolution images, from the render workers)
         self.pages_box = QWidget()
         self.pages_box.setObjectName("pagesBox")
@@ -130,7 +137,34 @@ class ReaderTab(QWidget):
         library.add_listener(self._listener)
         self.destroyed.connect(_remover(library, self._listener))
         self.side.setCurrentIndex(SIDE_HIGHLIGHTS)
+        self.side.currentChanged.connect(self._side_changed)
         self._load()
+
+    @property
+    def note(self) -> NoteEditor:
+        """The paper's note editor (built on first use)."""
+        if self._note is None:
+            ed = NoteEditor(self.library, self.paper_id)
+            ed.statusMessage.connect(self.statusMessage)
+            if self._note_read_only:
+                ed.set_read_only(True)
+            if self._note_previews is not None:
+                ed.set_previews_on(self._note_previews)
+            self.note_box.layout().addWidget(ed)
+            ed.show()  # at once (a layout shows a new child only on the next event-loop turn)
+            self._note = ed
+        return self._note
+
+    def _side_changed(self, index: int) -> None:
+        if index == SIDE_NOTE and not self._closed:
+            self.note  # noqa: B018 (builds it)
+        elif index == SIDE_OUTLINE:
+            self._fill_outline_if_due()
+
+    def reload_note(self) -> None:
+        """Show the stored note again (when the editor has been built)."""
+        if self._note is not None:
+            self._note.reload()
 
     # ------------------------------------------------------------------ toolbar
     def _act(self, text: str, slot, *, icon: QIcon | None = None, tip: str = "", checkable: bool = False,
@@ -231,7 +265,8 @@ class ReaderTab(QWidget):
             return
         self._set_title(paper.title or (Path(paper.path).name if paper.path else "") or self.tr("Untitled"))
         self._path = paper.path
-        self._reload_highlights()
+        if not paper.path or not Path(paper.path).is_file():
+            self._reload_highlights()  # (an opened PDF loads them with its view)
         if not paper.path:
             self._show_no_pdf(paper)
             return
@@ -249,6 +284,7 @@ class ReaderTab(QWidget):
             view.open(path, password=self._password)
         except PasswordRequiredError as exc:
             self._drop_view()
+            self._reload_highlights()
             wrong = self._password is not None
             self._password = None
             self._show_state(TabState.PASSWORD, self.tr("Wrong password") if wrong else self.tr("This PDF is password-protected"),
@@ -260,6 +296,7 @@ class ReaderTab(QWidget):
                 log.exception("opening %s failed", path)
                 exc = PdfOpenError(f"{Path(path).name}: {type(exc).__name__}: {exc}")
             self._drop_view()
+            self._reload_highlights()
             self._show_state(TabState.ERROR, self.tr("This PDF cannot be opened"), str(exc),
                              [(self.tr("Try again"), self.reload), (self.tr("Choose another file…"), self.locate_file)],
                              icon=QStyle.StandardPixmap.SP_MessageBoxCritical)
@@ -272,7 +309,10 @@ class ReaderTab(QWidget):
             a.setEnabled(True)
         self.side.setTabVisible(SIDE_OUTLINE, True)
         self.side.setTabVisible(SIDE_HIGHLIGHTS, True)
-        self._fill_outline()
+        # the outline (reading it takes up to 10 ms) on the next event-loop turn, or at once if
+        # its tab is shown first: the turn that opens the paper shows its first page sooner
+        self._outline_due = True
+        QTimer.singleShot(0, self, self._fill_outline_if_due)
         self._reload_highlights()
         self.page_total.setText(f" / {view.page_count()} ")
         self._on_page(view.current_page())
@@ -348,6 +388,7 @@ class ReaderTab(QWidget):
         self.left.setCurrentWidget(self.message)
         self.toolbar.setVisible(False)
         self.side.setTabVisible(SIDE_OUTLINE, False)
+        self._outline_due = False
         self._outline_items = []
         self.outline_tree.clear()
         if self.side.currentIndex() == SIDE_OUTLINE or not self.highlights.count():
@@ -376,7 +417,9 @@ class ReaderTab(QWidget):
     def _show_deleted(self) -> None:
         self._drop_view()
         self._show_state(TabState.DELETED, self.tr("This paper was deleted from the library"), "", [])
-        self.note.set_read_only(True)
+        if self._note is not None:
+            self._note.set_read_only(True)
+        self._note_read_only = True
         self.side.setTabVisible(SIDE_HIGHLIGHTS, False)
 
     def reload(self) -> None:
@@ -492,7 +535,12 @@ class ReaderTab(QWidget):
                 a.blockSignals(False)
 
     # ------------------------------------------------------------------ outline
+    def _fill_outline_if_due(self) -> None:
+        if self._outline_due and not self._closed:
+            self._fill_outline()
+
     def _fill_outline(self) -> None:
+        self._outline_due = False
         self._outline_items = []
         self.outline_tree.clear()
         entries = self.view.outline() if self.view is not None else []
@@ -674,9 +722,9 @@ class ReaderTab(QWidget):
         if kind == ChangeKind.HIGHLIGHT:
             self._reload_highlights()
         elif kind == ChangeKind.NOTE:
-            self.note.reload()
+            self.reload_note()
         elif kind in (ChangeKind.PAPER, ChangeKind.TAGS):
-            self.note.reload()
+            self.reload_note()
             try:
                 p = self.library.get_paper(self.paper_id)
             except NotFound:
@@ -689,7 +737,8 @@ class ReaderTab(QWidget):
     # ------------------------------------------------------------------ state
     def state(self) -> dict:
         d: dict = {"side_tab": self.side.currentIndex(), "splitter": [int(s) for s in self.splitter.sizes()],
-                   "note_preview": self.note.previews_on()}
+                   "note_preview": self._note.previews_on() if self._note is not None
+                   else self._note_previews is not False}
         if self.view is not None:
             vs = self.view.state()
             d.update(page=int(vs["page"]), y=float(vs["offset"]), zoom=float(vs["zoom"]),
@@ -707,7 +756,9 @@ class ReaderTab(QWidget):
             if isinstance(sizes, list) and len(sizes) == 2 and all(isinstance(s, int) and s > 0 for s in sizes):
                 self.splitter.setSizes(sizes)
             if isinstance(d.get("note_preview"), bool):
-                self.note.set_previews_on(d["note_preview"])
+                self._note_previews = d["note_preview"]
+                if self._note is not None:
+                    self._note.set_previews_on(d["note_preview"])
             if "page" in d:
                 if self.view is None:
                     self._pending_state = {k: d[k] for k in ("page", "y", "zoom", "zoom_mode", "night") if k in d}
@@ -730,13 +781,15 @@ class ReaderTab(QWidget):
         """Save the note, stop the render threads and any attach work. Safe to call twice."""
         if self._closed:
             return
-        if not self.note.flush():
-            saved_to = self.note.rescue_unsaved()
+        note = self._note
+        if note is not None and not note.flush():
+            saved_to = note.rescue_unsaved()
             if saved_to is not None:
                 log.warning("note of paper %s could not be saved; kept in %s", self.paper_id, saved_to)
                 self.statusMessage.emit(self.tr("The note could not be saved; your text was written to %1")
                                         .replace("%1", str(saved_to)))
-        self.note.stop()
+        if note is not None:
+            note.stop()
         self._closed = True
         self.finder.stop()
         self.library.remove_listener(self._listener)
@@ -755,7 +808,8 @@ class ReaderTab(QWidget):
         super().hideEvent(ev)
 
     def focusOutEvent(self, ev) -> None:
-        self.note.flush()
+        if self._note is not None:
+            self._note.flush()
         super().focusOutEvent(ev)
 
     def changeEvent(self, ev) -> None:

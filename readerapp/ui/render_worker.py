@@ -323,6 +323,17 @@ def _attach(name: str):
         resource_tracker.register = reg
 
 
+def _batch_policy() -> None:
+    """Linux: SCHED_BATCH. A worker woken by a request does not preempt the GUI thread that
+    sent it (which goes on building the tab or painting), yet keeps its full share of the CPU
+    (no lower nice level, so other programs on the machine do not starve it)."""
+    if hasattr(os, "sched_setscheduler") and hasattr(os, "SCHED_BATCH"):
+        try:
+            os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
+        except OSError:
+            pass
+
+
 def worker_main(conn, shm_name: str) -> None:
     """Entry point of a worker process."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the GUI process handles Ctrl+C
@@ -331,6 +342,7 @@ def worker_main(conn, shm_name: str) -> None:
             os.nice(WORKER_NICE)
         except OSError:
             pass
+    _batch_policy()
     shm = _attach(shm_name)
     worker = Worker(shm.buf)
     try:

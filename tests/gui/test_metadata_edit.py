@@ -14,6 +14,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
+from readerapp.ui.reader_states import SIDE_NOTE
 from readerapp.ui.main_window import MainWindow
 from tests.gui.shots import shot
 
@@ -108,7 +109,7 @@ def test_side_panel_details_edit_with_undo(qtbot, window, corpus_library):
     tab = w.open_paper(pid)
     qtbot.waitUntil(lambda: w.current_reader() is not None, timeout=5000)
     tab = w.current_reader()
-    tab.side.setCurrentWidget(tab.note)
+    tab.side.setCurrentIndex(SIDE_NOTE)
     form = tab.note.details
     qtbot.mouseClick(form.toggle, Qt.MouseButton.LeftButton)
     assert form.body.isVisible()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication
 from readerapp.core.models import Highlight
 from readerapp.ui.highlights_panel import COLORS
 from readerapp.ui.note_editor import HIGHLIGHT_MIME
-from readerapp.ui.reader_tab import SIDE_HIGHLIGHTS, SIDE_NOTE, ReaderTab
+from readerapp.ui.reader_tab import SIDE_HIGHLIGHTS, SIDE_NOTE, SIDE_OUTLINE, ReaderTab
 from tests.conftest import paper_id_for
 from tests.pdfgen import make_encrypted_pdf, make_pdf
 from conftest import save_screenshot
@@ -674,3 +674,34 @@ def test_pages_panel_shows_thumbnails_and_navigates(qtbot, dropout_tab, library,
     pid = _add_file_paper(library, tmp_path / "gone.pdf", "A paper whose file is gone")
     moved = make_tab(library, pid)
     assert moved.view is None and moved.thumbnails is None and not moved.side.isTabVisible(SIDE_PAGES)
+
+
+def test_opening_a_paper_leaves_the_note_editor_and_the_outline_for_later(qtbot, corpus_library):
+    """A tab shows its PDF first: the note editor is built when its tab is shown (or a quote is
+    sent to it), the outline on the next event-loop turn or when its tab is shown; a note typed
+    after that is saved when the tab closes, and one never opened is left alone."""
+    lib = corpus_library
+    pid = paper_id_for(lib, DROPOUT)
+    lib.save_note(pid, problem="stored problem")
+    tab = ReaderTab(lib, pid)
+    qtbot.addWidget(tab)
+    assert tab.state_name == "pdf" and tab._note is None  # noqa: SLF001 (what is built, not what shows)
+    assert tab.outline_tree.topLevelItemCount() == 0  # not read yet
+    tab.side.setCurrentIndex(SIDE_OUTLINE)  # shown before the next turn: filled at once
+    assert tab.outline_tree.topLevelItem(0).text(0) == "Introduction"
+    tab.side.setCurrentIndex(SIDE_NOTE)
+    assert tab._note is not None and tab.note.edits["problem"].toPlainText() == "stored problem"
+    assert tab.state()["note_preview"] is True
+    tab.note.edits["problem"].setPlainText("typed, then the tab closed")
+    tab.shutdown()
+    assert lib.get_note(pid).problem == "typed, then the tab closed"
+    # a tab never showing its note: the outline comes on the next turn, closing saves nothing
+    other = ReaderTab(lib, pid)
+    qtbot.addWidget(other)
+    other.restore_state({"note_preview": False})
+    qtbot.waitUntil(lambda: other.outline_tree.topLevelItemCount() > 0, timeout=2000)
+    assert other._note is None and other.state()["note_preview"] is False
+    other.shutdown()
+    assert other._note is None and lib.get_note(pid).problem == "typed, then the tab closed"
+    other.side.setCurrentIndex(SIDE_NOTE)  # closed: nothing is built any more
+    assert other._note is None

@@ -136,12 +136,15 @@ def test_overlay_keeps_the_reader_and_opens_passages_centred(qtbot, window, embe
     # Ctrl+K brings the results back as they were
     w.act_search.trigger()
     assert panel.results.topLevelItemCount() == len(groups)
-    # a hit in a paper not open yet (a new tab is built): measured, reported
-    other = next((g for g in groups if g.data(0, HIT_ROLE)[0] != bn), None)
-    if other is not None:
-        new_tab_ms = meter.measure(lambda: panel._activate(other.child(0)))
-        print(f"GUI stall: open overlay {open_ms:.0f} ms, hit in an open paper {click_ms:.0f} ms, "
-              f"hit that opens a new tab {new_tab_ms:.0f} ms")
+    # a hit in a paper not open yet: its tab is built, its PDF opened, the passage shown, in a
+    # turn of at most 50 ms too (the note editor and the outline come later, when needed)
+    other = next(g for g in groups if g.data(0, HIT_ROLE)[0] != bn)
+    new_tab_ms = meter.measure(lambda: panel._activate(other.child(0)))
+    print(f"GUI stall: open overlay {open_ms:.0f} ms, hit in an open paper {click_ms:.0f} ms, "
+          f"hit that opens a new tab {new_tab_ms:.0f} ms")
+    new_tab = w.current_reader()
+    assert new_tab is not tab and new_tab.paper_id == other.data(0, HIT_ROLE)[0]
+    assert new_tab_ms <= STALL_MS, new_tab_ms
 
 
 def test_chinese_query_with_the_english_model_says_so_and_off_topic_finds_nothing(qtbot, window):

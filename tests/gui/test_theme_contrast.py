@@ -18,6 +18,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette
 from PySide6.QtWidgets import QApplication
 
+from readerapp.ui.reader_states import SIDE_NOTE
 from readerapp.core.models import Highlight
 from readerapp.ui import theme
 from readerapp.ui.theme import contrast
@@ -92,7 +93,7 @@ def test_main_texts_icons_and_previews_reach_4_5_to_1(qtbot, themed, corpus_libr
     shot(w, f"theme-{themed}-library")
 
     tab = w.open_paper(pid)
-    tab.side.setCurrentWidget(tab.note)
+    tab.side.setCurrentIndex(SIDE_NOTE)
     qtbot.waitUntil(lambda: tab.note.previews["problem"].isVisible(), timeout=3000)
     note = tab.note
     results["note title"] = _ink(_grab(note.title_label))[0]
