@@ -93,6 +93,21 @@ def test_chinese_in_page_text(library):
     assert library.page_text(pid, 1) == "本文提出了一种新的注意力机制，用于机器翻译。"
 
 
+def test_snippets_show_formula_letters_as_plain_letters_and_drop_glyphs_without_meaning(library):
+    """A text layer with styled math letters (U+1D400 block, ℎ, ℓ) and private-use TeX glyphs:
+    the snippet reads "x", "θ", "W", "h" (no boxes in the UI font), drops the private-use
+    glyphs, and keeps Greek, operators, ℝ and Chinese as they are; the stored page is untouched."""
+    pid = library.add_paper(title="Formulas")
+    page = ("The weights 𝐖 map 𝑥 ∈ ℝ to 𝜃 with a ℓ2 penalty and ℎ \ue001\uf8ff; "
+            "regularisation keeps ∑ 𝜆 ≤ 1 跨模态 stable")
+    library.store_pages(pid, "f" * 64, [page], "ok")
+    hit = library.search("regularisation")[0]
+    text = re.sub(r"</?mark>", "", hit.snippet)
+    assert "W map x ∈ ℝ to θ with a l2 penalty and h" in text and "∑ λ ≤ 1 跨模态" in text, text
+    assert not re.search("[\U0001d400-\U0001d7ff\ue000-\uf8ff]", hit.snippet)
+    assert library.page_text(pid, 1) == page
+
+
 HOSTILE = ['"unbalanced', "AND", "OR", "NOT", "a OR", "(", ")", "*", "**", ":", "title:", "foo:bar", "-", "--x",
            "R-CNN", "NEAR(a b)", "^x", "{title}: x", '""', '"', "'", "\\", "%", "_", "\x00", "a\x02b", "\u2063",
            "x" * 10000, "AND OR NOT ( ) * : -", "col:umn:s", "year:abc", "year:", "tag:", 'title:"', "😀", "🙂 atten*"]

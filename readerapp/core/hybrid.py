@@ -17,6 +17,7 @@ from collections.abc import Callable
 from readerapp.core.errors import InvalidValue, ReaderError
 from readerapp.core.models import SearchHit
 from readerapp.core.search import filter_paper_ids, keyword_search, parse_query
+from readerapp.core.textnorm import display_text
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ def semantic_search(library, query: str, *, limit: int = 20, allowed: set[int] |
         if r is None or r[1] not in titles:
             continue
         bbox = (r[4], r[5], r[6], r[7]) if r[4] is not None else None
-        text = re.sub(r"\s+", " ", r[8]).strip()
+        text = re.sub(r"\s+", " ", display_text(r[8])).strip()
         if len(text) > SNIPPET_CHARS:
             text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
         page0 = r[3] - 1 if r[3] else None  # chunks number pages from 1; the API counts from 0

@@ -143,7 +143,7 @@ def filter_paper_ids(library, filters: dict[str, list[str]]) -> set[int] | None:
 
 def render_snippet(raw: str) -> str:
     """FTS5 snippet (with \\x02/\\x03 markers) to HTML-escaped text with <mark> tags."""
-    text = textnorm.normalize_space(textnorm.from_index(raw))
+    text = textnorm.normalize_space(textnorm.display_text(textnorm.from_index(raw)))
     text = html.escape(text, quote=False)
     return text.replace(textnorm.MARK_OPEN, "<mark>").replace(textnorm.MARK_CLOSE, "</mark>")
 

@@ -114,3 +114,29 @@ _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 def title_key(text: str) -> str:
     """A key for matching the same paper across sources: words only."""
     return _NON_WORD.sub(" ", normalize_title(text)).strip()
+
+
+# What a PDF's text layer gives for formulas, shown in a snippet, would be boxes in most UI
+# fonts: mathematical alphanumerics (𝑥, 𝜃, 𝐖: U+1D400-1D7FF) and the script letters of the
+# letterlike block (ℎ, ℓ, ℯ) read as the plain letters they are styled from (ℝ, ℕ, which
+# common fonts have, stay); private-use code points (glyphs of TeX fonts
+# with no Unicode meaning), the replacement character and non-characters say nothing to a
+# reader and are dropped.
+_STYLED = re.compile("[\\U0001d400-\\U0001d7ff\\u210a\\u210e\\u2113\\u212f\\u2134]")
+_NO_GLYPH = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff\ufffd\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def _plain_letter(match: re.Match) -> str:
+    ch = match.group(0)
+    plain = unicodedata.normalize("NFKC", ch)
+    return plain if len(plain) <= 2 else ch  # ℀ (a/c) and the like stay as they are
+
+
+def display_text(text: str) -> str:
+    """Text as shown in a snippet: styled math letters as plain ones, glyphs with no meaning
+    dropped (see above); everything else (CJK, Greek, ∑, ≤, full-width punctuation) kept."""
+    if not text:
+        return text
+    text = _STYLED.sub(_plain_letter, text)
+    return _NO_GLYPH.sub("", text)
+
