@@ -216,13 +216,17 @@ class MainWindow(ImportMixin, SessionMixin, SearchMixin, QMainWindow):
         self.act_night = self._action(self.tr("&Night Mode"), self.set_night_mode, "Ctrl+Shift+N", checkable=True)
         self.act_sepia = self._action(self.tr("&Sepia Pages"), lambda on: self.set_color_mode(
             "sepia" if on else "normal"), checkable=True, name="sepia")
+        self.act_facing = self._action(self.tr("&Two Pages Side by Side"), self.set_facing_pages, checkable=True,
+                                       name="facingPages")
+        self.act_facing.setEnabled(False)  # until a reader is shown (_sync_reader_actions)
         self.act_fullscreen = self._action(self.tr("F&ull Screen"), self.set_full_screen,
                                            [QKeySequence("F11")], checkable=True)
         self.act_next_tab = self._action(self.tr("Next Tab"), lambda: self._cycle_tab(1), "Ctrl+Tab")
         self.act_prev_tab = self._action(self.tr("Previous Tab"), lambda: self._cycle_tab(-1), "Ctrl+Shift+Tab")
         for a in (self.act_library, self.act_filter, self.act_sidebar, None, self.act_next_tab, self.act_prev_tab,
-                  None, self.act_night, self.act_sepia, self.act_fullscreen):
+                  None, self.act_facing, None, self.act_night, self.act_sepia, self.act_fullscreen):
             self.view_menu.addSeparator() if a is None else self.view_menu.addAction(a)
+        self.view_menu.aboutToShow.connect(self._sync_reader_actions)
 
         self.edit_menu = QMenu(self.tr("&Edit"), self)
         mb.insertMenu(self.view_menu.menuAction(), self.edit_menu)
@@ -559,6 +563,23 @@ class MainWindow(ImportMixin, SessionMixin, SearchMixin, QMainWindow):
             self.search_panel.set_current_paper(tab.paper_id if isinstance(tab, ReaderTab) else None)
         self.act_back.setEnabled(has_view)
         self.act_forward.setEnabled(has_view)
+        self._sync_reader_actions()
+
+    def _sync_reader_actions(self) -> None:
+        """The View menu's page layout as the current reader has it (disabled without one)."""
+        tab = self.current_reader()
+        view = tab.view if tab is not None else None
+        self.act_facing.setEnabled(view is not None)
+        self.act_facing.blockSignals(True)
+        self.act_facing.setChecked(view is not None and view.page_layout() == "facing")
+        self.act_facing.blockSignals(False)
+
+    def set_facing_pages(self, on: bool) -> None:
+        """Two pages side by side (on) or one page per row in the current reader."""
+        tab = self.current_reader()
+        if tab is not None and tab.view is not None:
+            tab.view.set_page_layout("facing" if on else "single")
+        self._sync_reader_actions()
 
     def go_back(self) -> None:
         tab = self.current_reader()

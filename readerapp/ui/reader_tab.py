@@ -742,7 +742,8 @@ class ReaderTab(QWidget):
         if self.view is not None:
             vs = self.view.state()
             d.update(page=int(vs["page"]), y=float(vs["offset"]), zoom=float(vs["zoom"]),
-                     zoom_mode=str(vs["zoom_mode"]), night=bool(vs["night"]))
+                     zoom_mode=str(vs["zoom_mode"]), night=bool(vs["night"]),
+                     page_layout=str(vs.get("page_layout", "single")))
         return d
 
     def restore_state(self, d: dict) -> None:
@@ -761,12 +762,15 @@ class ReaderTab(QWidget):
                     self._note.set_previews_on(d["note_preview"])
             if "page" in d:
                 if self.view is None:
-                    self._pending_state = {k: d[k] for k in ("page", "y", "zoom", "zoom_mode", "night") if k in d}
+                    self._pending_state = {k: d[k] for k in ("page", "y", "zoom", "zoom_mode", "night", "page_layout")
+                                           if k in d}
                     return
                 st = {"page": int(d["page"]), "offset": float(d.get("y", 0.0)),
                       "zoom_mode": str(d.get("zoom_mode", "fit_width")), "zoom": float(d.get("zoom", 1.0))}
                 if "night" in d:
                     st["night"] = bool(d["night"])
+                if d.get("page_layout") in ("single", "facing"):
+                    st["page_layout"] = d["page_layout"]
                 self.view.restore_state(st)
                 self.act_night.blockSignals(True)
                 self.act_night.setChecked(self.view.night_mode())

@@ -437,6 +437,10 @@ Open it?</source>
         <translation>护眼（棕褐）页面(&amp;S)</translation>
     </message>
     <message>
+        <source>&amp;Two Pages Side by Side</source>
+        <translation>双页并排(&amp;T)</translation>
+    </message>
+    <message>
         <source>F&amp;ull Screen</source>
         <translation>全屏(&amp;U)</translation>
     </message>

@@ -124,3 +124,34 @@ def test_send_to_problem_stays_on_the_highlights_and_the_comment_dialog_wraps(qt
     tab.edit_comment_dialog(hid)
     assert seen["lines"] >= 2 and seen["hscroll"] == 0, seen
     assert lib.get_highlight(hid).comment == long
+
+
+def test_view_menu_sets_two_pages_side_by_side_kept_per_paper(qtbot, corpus_library, new_window):
+    """View > Two Pages Side by Side: disabled on the library tab, shows the current paper in
+    pairs of pages, is kept with that paper's view (closed and opened again), and follows the
+    tab shown (another paper stays one page per row)."""
+    lib = corpus_library
+    w = new_window(lib)
+    act = w.act_facing
+    assert act in w.view_menu.actions()
+    w.show_library()
+    assert not act.isEnabled()
+    pid, other = _pid(lib, "srivastava-dropout.pdf"), _pid(lib, "goodfellow-gan.pdf")
+    tab = w.open_paper(pid)
+    qtbot.waitUntil(tab.view.visible_tiles_ready, timeout=8000)
+    assert act.isEnabled() and not act.isChecked()
+    act.trigger()
+    assert tab.view.page_layout() == "facing" and act.isChecked()
+    qtbot.waitUntil(tab.view.visible_tiles_ready, timeout=8000)
+    r0, r1 = tab.view._layout.page_rect(0), tab.view._layout.page_rect(1)
+    assert r0[1] == r1[1] and r1[0] > r0[0] + r0[2] - 1  # pages 1 and 2 in one row
+    shot(w, "view-two-pages-side-by-side")
+    second = w.open_paper(other)
+    assert second.view.page_layout() == "single" and not act.isChecked()
+    w.tabs.setCurrentWidget(tab)
+    assert act.isChecked()
+    w.close_tab(w.tabs.indexOf(tab))
+    again = w.open_paper(pid)
+    assert again.view.page_layout() == "facing" and act.isChecked()
+    act.trigger()
+    assert again.view.page_layout() == "single" and not act.isChecked()
