@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import QAbstractItemView, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QListView, QListWidget, QListWidgetItem, QWidget
 
 from .pdf_view import PdfView
 
@@ -20,6 +20,15 @@ class PageThumbnails(QListWidget):
         self._loaded: set[int] = set()
         self.setIconSize(QSize(THUMB_W, int(THUMB_W * 1.42)))
         self.setUniformItemSizes(True)
+        # one centred column: icon mode (picture above its page number) in a single
+        # top-to-bottom run whose cells span the panel's width (see resizeEvent)
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setFlow(QListView.Flow.TopToBottom)
+        self.setWrapping(False)
+        self.setMovement(QListView.Movement.Static)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)  # the cells' width stays
         self.setSpacing(4)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -40,12 +49,26 @@ class PageThumbnails(QListWidget):
         blank = QPixmap(self.iconSize())
         blank.fill(QColor("#d0d0d0"))
         icon = QIcon(blank)
+        cell = self._cell()
         for i in range(count):
             it = QListWidgetItem(icon, str(i + 1))
             it.setTextAlignment(Qt.AlignmentFlag.AlignHCenter)
+            it.setSizeHint(cell)
             self.addItem(it)
         self._select(self._view.current_page())
         self._req.start()
+
+    def _cell(self) -> QSize:
+        """Each page's cell: the panel's width (the picture is drawn in its middle)."""
+        h = self.iconSize().height() + self.fontMetrics().height() + 10
+        return QSize(max(self.iconSize().width() + 8, self.viewport().width() - 2 * self.spacing()), h)
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        cell = self._cell()
+        if self.count() and self.item(0).sizeHint() != cell:
+            for i in range(self.count()):
+                self.item(i).setSizeHint(cell)
 
     def visible_rows(self) -> range:
         if not self.count():

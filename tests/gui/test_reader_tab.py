@@ -665,6 +665,12 @@ def test_pages_panel_shows_thumbnails_and_navigates(qtbot, dropout_tab, library,
     assert thumbs is not None and thumbs.count() == 30
     qtbot.waitUntil(lambda: thumbs.thumbnail_loaded(0) and thumbs.thumbnail_loaded(1), timeout=15000)
     _shot(tab, "09_pages_panel")
+    # one centred column: each page's cell spans the panel, its picture in the middle
+    vw = thumbs.viewport().width()
+    for i in (0, 1):
+        cell = thumbs.visualItemRect(thumbs.item(i))
+        assert cell.width() >= vw - 12 and abs(cell.center().x() - vw / 2) <= 6, (cell, vw)
+    assert thumbs.visualItemRect(thumbs.item(1)).top() >= thumbs.visualItemRect(thumbs.item(0)).bottom()
     thumbs.scrollToItem(thumbs.item(12))
     qtbot.waitUntil(lambda: thumbs.thumbnail_loaded(12), timeout=15000)
     qtbot.mouseClick(thumbs.viewport(), Qt.MouseButton.LeftButton, pos=thumbs.visualItemRect(thumbs.item(12)).center())
