@@ -45,6 +45,40 @@ def _show_error(title: str, message: str) -> None:
     QMessageBox.critical(None, title, message)
 
 
+def _close_on_signals(window) -> None:
+    """SIGTERM (a logout, `kill`), SIGINT (Ctrl+C in the terminal) and SIGHUP close the window
+    like Ctrl+Q: notes saved, jobs cancelled, exit status 0. Qt's event loop runs no Python code
+    while idle, so the signal wakes it through a socket (signal.set_wakeup_fd)."""
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
+    try:
+        rsock, wsock = socket.socketpair()
+        rsock.setblocking(False)
+        wsock.setblocking(False)
+        signal.set_wakeup_fd(wsock.fileno(), warn_on_full_buffer=False)
+    except (OSError, ValueError):  # not the main thread, or no socket pair here
+        return
+    wanted = [getattr(signal, n) for n in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, n)]
+    for sig in wanted:
+        signal.signal(sig, lambda *_a: None)  # the byte on the socket does the work
+
+    def woken(*_a) -> None:
+        try:
+            got = rsock.recv(64)
+        except OSError:
+            return
+        if any(b in wanted for b in got):
+            log.info("signal received: closing the window")
+            window.close()
+
+    notifier = QSocketNotifier(rsock.fileno(), QSocketNotifier.Type.Read, window)
+    notifier.activated.connect(woken)
+    window._signal_socks = (rsock, wsock, notifier)  # kept as long as the window
+
+
 def _warm_render_pool() -> None:
     from readerapp.ui.render_pool import RenderPool
 
@@ -163,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     if exit_ms and exit_ms.isdigit():
         QTimer.singleShot(int(exit_ms), window.close)
     app.setQuitOnLastWindowClosed(True)
+    if own_app:
+        _close_on_signals(window)
     try:
         code = app.exec()
     finally:
@@ -170,6 +206,13 @@ def main(argv: list[str] | None = None) -> int:
             window.close()
         from readerapp.ui.workers import active_jobs
 
+        if own_app:
+            import signal
+
+            try:
+                signal.set_wakeup_fd(-1)
+            except ValueError:
+                pass
         window.shutdown()  # cancels every background job and waits for them at most 1 s together
         still_running = any(job.thread_alive() for job in active_jobs())
         window.deleteLater()

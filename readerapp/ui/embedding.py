@@ -8,6 +8,7 @@ cancel(). The model is loaded inside the job, never on the GUI thread.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -27,8 +28,12 @@ def _embed_job(library, model_name: str | None):
         token.progress("model", 0, 1)
         model = load_model(model_name, purpose="bulk", cancel=token.cancelled)  # a CUDA GPU when there is one, else ONNX
         token.progress("model", 1, 1)
-        return embedder.run(library, model=model, cancel=token,
-                            progress=lambda phase, done, total: token.progress(phase, done, total))
+        abortable = getattr(model, "abortable", None)
+        with abortable() if abortable is not None else contextlib.nullcontext() as handle:
+            if handle is not None:  # a cancel (quitting) stops the batch being encoded, not only the next
+                token.on_cancel(handle.abort)
+            return embedder.run(library, model=model, cancel=token,
+                                progress=lambda phase, done, total: token.progress(phase, done, total))
 
     return work
 

@@ -62,9 +62,27 @@ class CancelToken:
     def __init__(self, job_id: int = 0):
         self._event = threading.Event()
         self._job_id = job_id
+        self._hooks: list[Callable[[], None]] = []
+        self._hooks_lock = threading.Lock()
 
     def cancel(self) -> None:
         self._event.set()
+        with self._hooks_lock:
+            hooks, self._hooks = self._hooks, []
+        for hook in hooks:
+            try:
+                hook()
+            except Exception:
+                log.exception("a cancel hook failed")
+
+    def on_cancel(self, hook: Callable[[], None]) -> None:
+        """Call hook() when the job is cancelled (at once if it already is), from the thread
+        that cancels: for work a flag cannot stop, e.g. a running ONNX inference (its abort())."""
+        with self._hooks_lock:
+            if not self._event.is_set():
+                self._hooks.append(hook)
+                return
+        hook()
 
     def cancelled(self) -> bool:
         return self._event.is_set()

@@ -118,3 +118,47 @@ def test_a_library_in_a_file_path_shows_a_message(qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(gui_app, "_show_error", lambda title, msg: shown.append(msg))
     assert gui_app.main(["--library", str(blocker / "lib")]) == 1
     assert len(shown) == 1 and str(blocker) in shown[0]
+
+
+@pytest.mark.semantic  # the real background embedding (ONNX) runs in the subprocess
+def test_sigterm_while_the_embedding_runs_quits_within_1_s_and_exits_cleanly(corpus_library):
+    """SIGTERM (a logout, `kill`) closes the window like Ctrl+Q. Sent while the background
+    embedding encodes the corpus (569 passages, well over 10 s on two cores): the process exits
+    with 0 within 1 s, without ONNX Runtime's "terminate called" abort (exit 134) that a daemon
+    thread still inside an inference caused at interpreter exit, and the run was really cut
+    short (fewer vectors than passages)."""
+    import signal
+    import time
+
+    folder = corpus_library.folder
+    corpus_library.close()
+    env = _env(**{gui_app.EXIT_AFTER_SHOW_ENV: "120000"})
+    proc = subprocess.Popen([sys.executable, "-m", "readerapp", "--library", str(folder)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+    def counts() -> tuple[int, int]:
+        try:
+            with sqlite3.connect(f"file:{folder / 'index.sqlite3'}?mode=ro", uri=True, timeout=1) as db:
+                return (db.execute("SELECT count(*) FROM chunks").fetchone()[0],
+                        db.execute("SELECT count(*) FROM vectors").fetchone()[0])
+        except sqlite3.Error:
+            return (0, 0)
+
+    try:
+        end = time.monotonic() + 120
+        while counts()[0] == 0 and time.monotonic() < end and proc.poll() is None:
+            time.sleep(0.2)  # the passages are cut, the encoding starts
+        assert counts()[0] > 0, "the embedding never started"
+        time.sleep(1.5)  # inside an inference
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=60)
+        elapsed = time.monotonic() - t0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0 and "terminate called" not in err, (proc.returncode, err[-2000:])
+    chunks, vectors = counts()
+    assert vectors < chunks, (vectors, chunks)
+    assert elapsed <= 1.0, f"quitting took {elapsed:.2f} s"

@@ -163,3 +163,26 @@ def test_no_thread_api_in_the_ui_outside_workers_and_the_render_pool():
             if pattern.search(line):
                 offenders.append(f"{path.relative_to(ui)}:{n}: {line.strip()}")
     assert not offenders, "thread API outside ui/workers.py:\n" + "\n".join(offenders)
+
+
+def test_cancel_hooks_run_once_from_the_cancelling_thread_also_when_added_late():
+    """token.on_cancel(hook): the hook runs when the job is cancelled (once, even if cancel() is
+    called again), at once when the token is already cancelled; a failing hook is logged and
+    does not stop the others."""
+    from readerapp.ui.workers import CancelToken
+
+    token = CancelToken()
+    calls: list[str] = []
+
+    def bad():
+        raise RuntimeError("a hook that fails")
+
+    token.on_cancel(lambda: calls.append("first"))
+    token.on_cancel(bad)
+    token.on_cancel(lambda: calls.append("second"))
+    assert calls == []
+    token.cancel()
+    token.cancel()
+    assert calls == ["first", "second"] and token.cancelled()
+    token.on_cancel(lambda: calls.append("late"))
+    assert calls == ["first", "second", "late"]

@@ -193,7 +193,13 @@ def embed_missing(library, model, *, progress: Progress | None = None,
                 cancelled = True
                 break
             batch = [r[0] for r in window[start:start + call]]
-            parts.append(model.encode([texts[i] for i in batch]))
+            try:
+                parts.append(model.encode([texts[i] for i in batch]))
+            except Exception:
+                if cancel is not None and cancel():  # the model's abort() stopped this call
+                    cancelled = True
+                    break
+                raise
             ids.extend(batch)
             if progress:
                 progress("embed", done + len(ids), len(todo))

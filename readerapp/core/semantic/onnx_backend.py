@@ -14,10 +14,12 @@ the same modes, concatenated in the order of its configuration.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import threading
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -138,6 +140,18 @@ def default_threads() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
+class EncodeAborted(Exception):
+    """encode() was stopped by abort() (a cancelled background run)."""
+
+
+class _AbortHandle:
+    def __init__(self, model: OnnxEmbedder, thread_id: int):
+        self._model, self._thread = model, thread_id
+
+    def abort(self) -> None:
+        self._model._abort(self._thread)
+
+
 class OnnxEmbedder:
     """encode(texts) -> float32 unit vectors, through ONNX Runtime on the CPU.
 
@@ -176,6 +190,8 @@ class OnnxEmbedder:
                            pad_type_id=int(manifest.get("pad_type_id", 0)), pad_token=manifest["pad_token"])
         self.tokenizer = tok
         self._lock = threading.Lock()
+        self._run: tuple[int, Any] | None = None  # (thread, RunOptions) of the inference running now
+        self._aborted: set[int] = set()  # threads whose encode() calls abort() stopped
 
     @property
     def backend_label(self) -> str:
@@ -189,8 +205,42 @@ class OnnxEmbedder:
                  "attention_mask": np.asarray([e.attention_mask for e in encs], dtype=np.int64)}
         if "token_type_ids" in self.input_names:
             feeds["token_type_ids"] = np.asarray([e.type_ids for e in encs], dtype=np.int64)
-        hidden = self.session.run(None, {k: feeds[k] for k in self.input_names})[0]
+        import onnxruntime as ort
+
+        me = threading.get_ident()
+        run = ort.RunOptions()
+        self._run = (me, run)
+        try:
+            if me in self._aborted:
+                raise EncodeAborted("the embedding was cancelled")
+            hidden = self.session.run(None, {k: feeds[k] for k in self.input_names}, run)[0]
+        except EncodeAborted:
+            raise
+        except Exception as exc:
+            if me in self._aborted:  # abort() stopped this inference
+                raise EncodeAborted("the embedding was cancelled") from exc
+            raise
+        finally:
+            self._run = None
         return pool(hidden.astype(np.float32, copy=False), feeds["attention_mask"], self.modes)
+
+    @contextlib.contextmanager
+    def abortable(self):
+        """`with model.abortable() as handle:` the encode() calls of this thread inside the block
+        stop (EncodeAborted) when handle.abort() is called from any thread, the inference running
+        at that moment within milliseconds. Other threads (a search typed meanwhile) go on."""
+        me = threading.get_ident()
+        handle = _AbortHandle(self, me)
+        try:
+            yield handle
+        finally:
+            self._aborted.discard(me)
+
+    def _abort(self, thread_id: int) -> None:
+        self._aborted.add(thread_id)
+        cur = self._run
+        if cur is not None and cur[0] == thread_id:
+            cur[1].terminate = True
 
     def encode(self, texts: list[str], *, batch_size: int = 32) -> np.ndarray:
         texts = [str(t) for t in texts]
@@ -198,6 +248,8 @@ class OnnxEmbedder:
         # One batch per lock hold: a query typed while the background embedder
         # runs waits for one batch only (two sessions at once only contend).
         for start in range(0, len(texts), batch_size):
+            if self._aborted and threading.get_ident() in self._aborted:
+                raise EncodeAborted("the embedding was cancelled")
             with self._lock:
                 parts.append(self._batch(texts[start:start + batch_size]))
         if not parts:
