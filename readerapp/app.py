@@ -25,7 +25,6 @@ log = logging.getLogger(__name__)
 AFTER_SHOW_HOOK = None
 # Tests and the smoke check: quit this many ms after the window is shown.
 EXIT_AFTER_SHOW_ENV = "READERAPP_EXIT_AFTER_SHOW_MS"
-RENDER_WARM_MS = 800  # render workers start this long after the window shows
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -77,12 +76,6 @@ def _close_on_signals(window) -> None:
     notifier = QSocketNotifier(rsock.fileno(), QSocketNotifier.Type.Read, window)
     notifier.activated.connect(woken)
     window._signal_socks = (rsock, wsock, notifier)  # kept as long as the window
-
-
-def _warm_render_pool() -> None:
-    from readerapp.ui.render_pool import RenderPool
-
-    RenderPool.shared().start()
 
 
 def _start_maintenance(library, parent=None, on_problem=None):
@@ -188,9 +181,6 @@ def main(argv: list[str] | None = None) -> int:
                 window.open_path(target)
 
     QTimer.singleShot(0, after_show)
-    # the render workers start once the window has settled, so that the first paper opened is
-    # drawn by them from its first scroll on (not by the GUI thread's stand-in render)
-    QTimer.singleShot(RENDER_WARM_MS, window, _warm_render_pool)
     if AFTER_SHOW_HOOK is not None:
         AFTER_SHOW_HOOK()
     exit_ms = os.environ.get(EXIT_AFTER_SHOW_ENV)

@@ -379,3 +379,16 @@ def test_abort_stops_the_inference_running_now_and_only_that_threads(embedding_m
     assert not t.is_alive() and not q.is_alive()
     assert box["result"] == "aborted" and box["ended"] - aborted_at < 0.3, (box, aborted_at)
     assert box["query"] == (1, model.dim) and box["later"] == (1, model.dim)
+
+
+def test_a_late_abort_after_the_block_does_not_stop_later_work_of_a_reused_thread_id(embedding_model):
+    """A job cancelled after its `abortable()` block ended (quitting cancels every job, finished
+    ones included) must not mark its thread id: ids are reused by later threads, whose searches
+    would fail with "the embedding was cancelled"."""
+    model = embedding_model
+    with model.abortable() as handle:
+        assert model.encode(["inside the block"]).shape == (1, model.dim)
+    handle.abort()  # late
+    assert model.encode(["the same thread id, later"]).shape == (1, model.dim)
+    with model.abortable():
+        assert model.encode(["a new block"]).shape == (1, model.dim)

@@ -147,9 +147,10 @@ class EncodeAborted(Exception):
 class _AbortHandle:
     def __init__(self, model: OnnxEmbedder, thread_id: int):
         self._model, self._thread = model, thread_id
+        self.active = True  # False once its `with` block is left: a late abort() does nothing
 
     def abort(self) -> None:
-        self._model._abort(self._thread)
+        self._model._abort(self)
 
 
 class OnnxEmbedder:
@@ -192,6 +193,7 @@ class OnnxEmbedder:
         self._lock = threading.Lock()
         self._run: tuple[int, Any] | None = None  # (thread, RunOptions) of the inference running now
         self._aborted: set[int] = set()  # threads whose encode() calls abort() stopped
+        self._abort_lock = threading.Lock()
 
     @property
     def backend_label(self) -> str:
@@ -234,13 +236,18 @@ class OnnxEmbedder:
         try:
             yield handle
         finally:
-            self._aborted.discard(me)
+            with self._abort_lock:  # thread ids are reused: nothing of this block may outlive it
+                handle.active = False
+                self._aborted.discard(me)
 
-    def _abort(self, thread_id: int) -> None:
-        self._aborted.add(thread_id)
-        cur = self._run
-        if cur is not None and cur[0] == thread_id:
-            cur[1].terminate = True
+    def _abort(self, handle: _AbortHandle) -> None:
+        with self._abort_lock:
+            if not handle.active:
+                return
+            self._aborted.add(handle._thread)
+            cur = self._run
+            if cur is not None and cur[0] == handle._thread:
+                cur[1].terminate = True
 
     def encode(self, texts: list[str], *, batch_size: int = 32) -> np.ndarray:
         texts = [str(t) for t in texts]
