@@ -44,6 +44,30 @@ def _show_error(title: str, message: str) -> None:
     QMessageBox.critical(None, title, message)
 
 
+def _exit_without_finalizing(code: int) -> None:
+    """A background job that cannot be interrupted (a model being loaded by ONNX Runtime) is
+    still running after the bounded wait of quitting: end the process at interpreter exit with
+    os._exit, after the output is flushed. A normal exit would run C++ destructors under that
+    thread ("terminate called", exit 134). Everything the user made was saved before; the job's
+    own unfinished transaction is rolled back by SQLite on the next start."""
+    import atexit
+    import threading
+
+    def bye() -> None:
+        if not any(t.is_alive() and t.name.startswith("readerapp-") and t.name != "readerapp-checkpoint"
+                   for t in threading.enumerate()):
+            return  # it ended meanwhile: a normal exit
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except Exception:  # noqa: S110 (closed or broken: nothing more to say)
+                pass
+        logging.shutdown()
+        os._exit(code)
+
+    atexit.register(bye)
+
+
 def _close_on_signals(window) -> None:
     """SIGTERM (a logout, `kill`), SIGINT (Ctrl+C in the terminal) and SIGHUP close the window
     like Ctrl+Q: notes saved, jobs cancelled, exit status 0. Qt's event loop runs no Python code
@@ -209,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
         QCoreApplication.sendPostedEvents(None, 0)
         if not still_running:  # else the process exit ends it; SQLite keeps the data consistent
             library.close()
+        elif own_app:
+            _exit_without_finalizing(int(code or 0))
     return int(code or 0)
 
 
