@@ -12,8 +12,9 @@ is needed now, most important first:
   1. the low-resolution images of the next two pages in the scroll direction, then the
      visible tiles, nearest the centre of the view first (at rest: the visible tiles, then
      the low-resolution images of the next two pages down);
-  2. low-resolution images, then tiles, ahead in the scroll direction (1.5 views; at rest,
-     the view below counts as ahead);
+  2. low-resolution images, then tiles, ahead in the scroll direction (1.5 views, or as far
+     as the view goes in 0.3 s at the current scroll speed, at most 6 views; at rest, the
+     view below counts as ahead);
   3. the text of visible pages (for selection: ready before the first drag);
   4. tiles around the view (behind, beside).
 Everything else is dropped before it is sent (stale: zoom changed, scrolled away). Jobs of a
@@ -188,7 +189,7 @@ class ViewRenderer:
         self._track_speed(vy, direction)
         # far enough ahead that what a fast scroll shows in the next AHEAD_LEAD_S is being prepared
         ahead = min(max(vh * AHEAD_VIEWS, self.speed * AHEAD_LEAD_S), vh * MAX_AHEAD_VIEWS)
-        if direction > 0:    # scrolling down: the view's columns, from its top to 1.5 views below
+        if direction > 0:    # scrolling down: the view's columns, from its top to `ahead` below
             ext = (vx, vy, vw, vh + ahead)
         elif direction < 0:  # up
             ext = (vx, vy - ahead, vw, vh + ahead)
