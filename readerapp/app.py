@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 AFTER_SHOW_HOOK = None
 # Tests and the smoke check: quit this many ms after the window is shown.
 EXIT_AFTER_SHOW_ENV = "READERAPP_EXIT_AFTER_SHOW_MS"
+SETTLE_HEAP_MS = 2000  # the heap is settled (ui/heap.py) this long after the window shows
 
 
 def _parse(argv: list[str]) -> argparse.Namespace:
@@ -205,6 +206,10 @@ def main(argv: list[str] | None = None) -> int:
                 window.open_path(target)
 
     QTimer.singleShot(0, after_show)
+    from readerapp.ui import heap
+
+    # once start-up is over (the window shown, the session restored): see readerapp/ui/heap.py
+    QTimer.singleShot(SETTLE_HEAP_MS, window, heap.settle)
     if AFTER_SHOW_HOOK is not None:
         AFTER_SHOW_HOOK()
     exit_ms = os.environ.get(EXIT_AFTER_SHOW_ENV)
