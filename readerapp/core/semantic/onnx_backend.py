@@ -19,8 +19,8 @@ import hashlib
 import json
 import os
 import threading
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
