@@ -201,7 +201,7 @@ class PdfView(PdfEventsMixin, PdfFindMixin, LinkPreviewMixin, PdfNavigationMixin
         self._toc_points = None
         self._cur_page = -1
         self._apply_fit_zoom()
-        self._relayout()  # may show the scroll bar: resizeEvent fits again to the narrower viewport
+        self._relayout()
         self.verticalScrollBar().setValue(0)
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().maximum() // 2)
         self._dir = 0
