@@ -223,16 +223,16 @@ def embedded_corpus_library(_embedded_corpus_template, _corpus_library_template,
 
 @pytest.fixture
 def new_window(qtbot):
-    """make(library): a shown 1100 x 760 MainWindow, starting without a saved window layout."""
+    """make(library, size=(1100, 760)): a shown MainWindow, starting without a saved window layout."""
     from readerapp.core.paths import user_config_dir
     from readerapp.ui.main_window import WINDOW_SETTINGS_FILE, MainWindow
 
     (user_config_dir() / WINDOW_SETTINGS_FILE).unlink(missing_ok=True)
 
-    def make(lib) -> MainWindow:
+    def make(lib, size: tuple[int, int] = (1100, 760)) -> MainWindow:
         w = MainWindow(lib, url_opener=lambda url: None)
         qtbot.addWidget(w)
-        w.resize(1100, 760)
+        w.resize(*size)
         w.show()
         qtbot.waitExposed(w)
         return w

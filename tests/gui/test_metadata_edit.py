@@ -27,17 +27,8 @@ def _paper_id(lib, filename: str) -> int:
 
 
 @pytest.fixture
-def window(qtbot, corpus_library):
-    from readerapp.core.paths import user_config_dir
-    from readerapp.ui.main_window import WINDOW_SETTINGS_FILE
-
-    (user_config_dir() / WINDOW_SETTINGS_FILE).unlink(missing_ok=True)
-    w = MainWindow(corpus_library, url_opener=lambda url: None)
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    return w
+def window(corpus_library, new_window):
+    return new_window(corpus_library, size=(1200, 800))
 
 
 def _cell(w, pid: int, column: str):

@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt
 
 from readerapp.core import passage
 from readerapp.core.search import keyword_search
-from readerapp.ui.main_window import MainWindow
 from readerapp.ui.search_panel import HIT_ROLE
 from tests.gui.shots import shot
 
@@ -35,16 +34,8 @@ def test_locate_finds_the_marked_words_on_the_page(corpus_library):
     assert passage.marked_terms("a <mark>b&amp;c</mark> <mark>x</mark> <mark>b&amp;c</mark>") == ["b&c"]
 
 
-def test_a_keyword_hit_opens_centred_on_its_words(qtbot, corpus_library):
-    from readerapp.core.paths import user_config_dir
-    from readerapp.ui.main_window import WINDOW_SETTINGS_FILE
-
-    (user_config_dir() / WINDOW_SETTINGS_FILE).unlink(missing_ok=True)
-    w = MainWindow(corpus_library, url_opener=lambda url: None)
-    qtbot.addWidget(w)
-    w.resize(1100, 760)
-    w.show()
-    qtbot.waitExposed(w)
+def test_a_keyword_hit_opens_centred_on_its_words(qtbot, corpus_library, new_window):
+    w = new_window(corpus_library)
     w.install_semantic_search(start_embedding=False)
     w.act_search.trigger()
     panel = w.search_panel

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
-from readerapp.ui.main_window import MainWindow
 from readerapp.ui.search_panel import HIT_ROLE, MORE_ROLE, SHOWN_PER_PAPER
 from tests.gui.shots import shot
 
@@ -56,16 +55,8 @@ def _pid(lib, name: str) -> int:
 
 
 @pytest.fixture
-def window(qtbot, embedded_corpus_library):
-    from readerapp.core.paths import user_config_dir
-    from readerapp.ui.main_window import WINDOW_SETTINGS_FILE
-
-    (user_config_dir() / WINDOW_SETTINGS_FILE).unlink(missing_ok=True)
-    w = MainWindow(embedded_corpus_library, url_opener=lambda url: None)
-    qtbot.addWidget(w)
-    w.resize(1100, 760)
-    w.show()
-    qtbot.waitExposed(w)
+def window(embedded_corpus_library, new_window):
+    w = new_window(embedded_corpus_library)
     w.install_semantic_search(start_embedding=False)
     return w
 
