@@ -189,16 +189,22 @@ def verify_backup(path: Path) -> None:
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)
         try:
-            problem = check_connection(conn)
-            if problem and problem.startswith("unreadable"):
-                raise sqlite3.DatabaseError(problem)
-            if problem:
-                raise LibraryError(f"the backup {path.name} is damaged ({problem})")
-            _check_schema(conn, path.name)
+            _check_backup(conn, path.name)
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise LibraryError(f"{path.name} is not a readerapp library backup ({exc})") from exc
+
+
+def _check_backup(conn: sqlite3.Connection, name: str) -> None:
+    """Integrity, references and schema of the backup `name` open on `conn`: LibraryError when it
+    is damaged, sqlite3.DatabaseError when it cannot be read at all."""
+    problem = check_connection(conn)
+    if problem and problem.startswith("unreadable"):
+        raise sqlite3.DatabaseError(problem)
+    if problem:
+        raise LibraryError(f"the backup {name} is damaged ({problem})")
+    _check_schema(conn, name)
 
 
 def _prepared_copy(source: Path, dest: Path) -> None:
@@ -213,12 +219,7 @@ def _prepared_copy(source: Path, dest: Path) -> None:
     try:
         conn = sqlite3.connect(str(dest), isolation_level=None)
         try:
-            problem = check_connection(conn)
-            if problem and problem.startswith("unreadable"):
-                raise sqlite3.DatabaseError(problem)
-            if problem:
-                raise LibraryError(f"the backup {source.name} is damaged ({problem})")
-            _check_schema(conn, source.name)
+            _check_backup(conn, source.name)
             conn.execute("PRAGMA journal_mode = DELETE")  # folds the log in; no -wal left
         finally:
             conn.close()
