@@ -20,9 +20,4 @@ def settle() -> None:
     gc.freeze()
 
 
-def frozen() -> int:
-    """How many objects later collections skip."""
-    return gc.get_freeze_count()
-
-
-__all__ = ["frozen", "settle"]
+__all__ = ["settle"]

@@ -266,12 +266,13 @@ class ReaderTab(OutlineMixin, QWidget):
             return
         self._set_title(paper.title or (Path(paper.path).name if paper.path else "") or self.tr("Untitled"))
         self._path = paper.path
-        if not paper.path or not Path(paper.path).is_file():
-            self._reload_highlights()  # (an opened PDF loads them with its view)
+        # the highlights list: here for a tab without its PDF; an opened PDF loads them with its view
         if not paper.path:
+            self._reload_highlights()
             self._show_no_pdf(paper)
             return
         if not Path(paper.path).is_file():
+            self._reload_highlights()
             self._show_state(TabState.MOVED, self.tr("The file was moved or deleted: %1").replace("%1", paper.path),
                              self.tr("Your highlights and notes are kept. Locate the file to read it again; "
                                      "if you pick another copy of the paper, the highlights are moved onto it."),

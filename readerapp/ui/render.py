@@ -273,15 +273,19 @@ class ViewRenderer:
     def _track_speed(self, vy: float, direction: int) -> None:
         now = time.monotonic()
         last = self._last_move
-        if last is not None and vy == last[1] and direction:
+        if direction and last is not None and vy == last[1]:
             return  # asked again for the same view (an image came): the speed stands
         self._last_move = (now, vy)
-        if not direction or last is None:
-            self.speed = 0.0 if not direction else self.speed
+        if not direction:
+            self.speed = 0.0
+            return
+        if last is None:
             return
         dt = now - last[0]
-        if dt <= 0 or dt > 0.25:  # a pause: start again
-            self.speed = 0.0 if dt > 0.25 else self.speed
+        if dt > 0.25:  # a pause: start again
+            self.speed = 0.0
+            return
+        if dt <= 0:
             return
         v = abs(vy - last[1]) / dt
         self.speed = v if self.speed == 0.0 else 0.7 * self.speed + 0.3 * v
